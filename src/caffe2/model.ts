@@ -1,0 +1,144 @@
+// A loaded Caffe2 model: the init net run once into a workspace of weights, the predict net
+// compiled once (every unsupported op and bad arg reported at load), and a plan per input
+// signature, run many times.
+
+import { Caffe2Error, InputError, shapeStr } from '../core/errors.js';
+import { Tensor, type ValueInfo } from '../core/tensor.js';
+import type { Argument, NetDef } from '../proto/caffe2.js';
+import { decodeNetDef } from '../proto/caffe2.js';
+import { decodeUtf8 } from '../proto/wire.js';
+import type { OpRegistry } from '../ops/registry.js';
+import { BufferPool, type BufferFactory } from './memory.js';
+import { compileNet, planNet, checkFeeds, type CompiledNet, type Plan, type PlanOptions } from './planner.js';
+import { PlanRuntime, runPlan, type RunOptions, type RunResult } from './runner.js';
+
+export type MetaValue = number | string | number[] | string[];
+
+/** Reads the predict net's args (detectron2 stores its meta info there) as plain values. */
+export function readMeta(args: readonly Argument[]): Record<string, MetaValue> {
+  const meta: Record<string, MetaValue> = {};
+  for (const a of args) {
+    if (!a.name) continue;
+    if (a.s !== undefined) meta[a.name] = decodeUtf8(a.s, 0, a.s.length);
+    else if (a.f !== undefined) meta[a.name] = a.f;
+    else if (a.i !== undefined) meta[a.name] = Number(a.i);
+    else if (a.floats.length) meta[a.name] = Array.from(a.floats);
+    else if (a.ints.length) meta[a.name] = Array.from(a.ints, Number);
+    else if (a.strings.length) meta[a.name] = a.strings.map((s) => decodeUtf8(s, 0, s.length));
+  }
+  return meta;
+}
+
+export interface LoadOptions {
+  registry: OpRegistry;
+  /** File names for error messages. */
+  predictFile?: string;
+  initFile?: string;
+  /** Progress while decoding and running the init net: (done, total, phase). */
+  onProgress?: (done: number, total: number, phase: 'decode' | 'init') => void;
+  /** Allocator for intermediate buffers (SharedArrayBuffer for worker threads). */
+  bufferFactory?: BufferFactory;
+  /** Fill new outputs with NaN so kernels that skip elements show up (tests). */
+  poison?: boolean;
+}
+
+export class Caffe2Model {
+  readonly predictNet: NetDef;
+  readonly initNet: NetDef | undefined;
+  /** Blobs that exist before a run: everything the init net made. */
+  readonly workspace = new Map<string, Tensor>();
+  readonly compiled: CompiledNet;
+  /** External inputs the init net does not create: what a caller feeds (e.g. data, im_info). */
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly meta: Readonly<Record<string, MetaValue>>;
+  readonly pool: BufferPool;
+  private readonly plans = new Map<string, { plan: Plan; rt: PlanRuntime }>();
+
+  constructor(predictNet: NetDef, initNet: NetDef | undefined, readonly opts: LoadOptions) {
+    this.predictNet = predictNet;
+    this.initNet = initNet;
+    this.pool = new BufferPool(opts.bufferFactory);
+    this.pool.poison = !!opts.poison;
+    // Compile the predict net first: a net with unsupported ops fails before any weight work.
+    this.compiled = compileNet(predictNet, opts.registry, opts.predictFile);
+    if (initNet) runInitNet(initNet, this.workspace, opts);
+    const produced = new Set(this.workspace.keys());
+    this.inputNames = predictNet.external_input.filter((n) => !produced.has(n));
+    this.outputNames = predictNet.external_output.slice();
+    this.meta = Object.freeze(readMeta(predictNet.arg));
+  }
+
+  static fromBytes(predict: Uint8Array, init: Uint8Array | undefined, opts: LoadOptions): Caffe2Model {
+    const onProgress = opts.onProgress;
+    const predictNet = decodeNetDef(predict, { file: opts.predictFile ?? 'model.pb' });
+    const initNet = init
+      ? decodeNetDef(init, { file: opts.initFile ?? 'model_init.pb', ...(onProgress ? { onProgress: (d, t) => onProgress(d, t, 'decode') } : {}) })
+      : undefined;
+    return new Caffe2Model(predictNet, initNet, { ...opts, predictFile: opts.predictFile ?? 'model.pb', initFile: opts.initFile ?? 'model_init.pb' });
+  }
+
+  /** Plans the predict net for inputs of these dtypes and shapes (cached per signature). */
+  plan(inputs: ReadonlyMap<string, ValueInfo>, opts: PlanOptions = {}): Plan {
+    return this.planEntry(inputs, opts).plan;
+  }
+
+  private planEntry(inputs: ReadonlyMap<string, ValueInfo>, opts: PlanOptions): { plan: Plan; rt: PlanRuntime } {
+    checkFeeds(this.inputNames, inputs, this.opts.predictFile);
+    const key = [...inputs].map(([n, i]) => `${n}:${i.dtype}${shapeStr(i.shape)}`).join(';')
+      + (opts.keepAll ? ';all' : '') + (opts.keep?.length ? `;keep=${opts.keep.join(',')}` : '');
+    let e = this.plans.get(key);
+    if (!e) {
+      const plan = planNet(this.compiled, this.workspace, inputs, opts);
+      e = { plan, rt: new PlanRuntime(plan) };
+      this.plans.set(key, e);
+    }
+    return e;
+  }
+
+  /** Runs the predict net on named inputs; returns every external output by name. */
+  run(feeds: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, opts: RunOptions & PlanOptions = {}): Map<string, Tensor> {
+    return this.runDetailed(feeds, opts).outputs;
+  }
+
+  runDetailed(feeds: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, opts: RunOptions & PlanOptions = {}): RunResult {
+    const feedMap = feeds instanceof Map ? feeds : new Map(Object.entries(feeds));
+    for (const name of feedMap.keys()) {
+      if (!this.inputNames.includes(name)) {
+        throw new InputError(`'${name}' is not an input of this net (inputs: ${this.inputNames.join(', ') || 'none'})`, { file: this.opts.predictFile });
+      }
+    }
+    const infos = new Map<string, ValueInfo>();
+    for (const name of this.inputNames) {
+      const t = feedMap.get(name);
+      if (t) infos.set(name, { dtype: t.dtype, shape: t.shape.slice() });
+    }
+    const { rt } = this.planEntry(infos, opts);
+    const blobs = new Map<string, Tensor>(this.workspace);
+    for (const [n, t] of feedMap) blobs.set(n, t);
+    return runPlan(rt, this.pool, blobs, opts);
+  }
+
+  /** Parameter count and bytes of the weights. */
+  weightStats(): { count: number; bytes: number; blobs: number } {
+    let count = 0, bytes = 0;
+    for (const t of this.workspace.values()) { count += t.size; bytes += t.bytes; }
+    return { count, bytes, blobs: this.workspace.size };
+  }
+}
+
+/** Runs an init net (fill ops) and stores every blob it writes in `ws`. */
+export function runInitNet(net: NetDef, ws: Map<string, Tensor>, opts: LoadOptions): void {
+  const cn = compileNet(net, opts.registry, opts.initFile);
+  const plan = planNet(cn, ws, new Map(), { keepAll: true });
+  const pool = new BufferPool();
+  const total = plan.ops.length;
+  let done = 0;
+  const res = runPlan(new PlanRuntime(plan), pool, ws, {
+    stopAfter: plan.ops.length ? plan.ops[plan.ops.length - 1]!.c.index : undefined,
+    ...(opts.onProgress ? { onOp: () => { done++; if (done % 64 === 0 || done === total) opts.onProgress!(done, total, 'init'); } } : {}),
+  });
+  for (const [name, t] of res.blobs ?? []) ws.set(name, t);
+}
+
+export { Caffe2Error };

@@ -1,0 +1,38 @@
+// Helpers shared by the CLI commands: model loading with a progress bar, number formatting.
+
+import { loadModel } from '../node/files.js';
+import type { Caffe2Model } from '../caffe2/model.js';
+import { Progress } from './progress.js';
+
+export function loadWithProgress(path: string, init?: string): Caffe2Model {
+  const bar = new Progress('loading');
+  try {
+    return loadModel(path, {
+      ...(init ? { init } : {}),
+      onProgress: (d, t, phase) => bar.update(d, t, phase === 'decode' ? 'reading weights' : 'running init net'),
+    });
+  } finally {
+    bar.done();
+  }
+}
+
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let v = n / 1024, u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
+export function fmtInt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Parses `name=1,3,800,1216` into [name, dims]. */
+export function parseShapeFlag(s: string): [string, number[]] {
+  const eq = s.indexOf('=');
+  if (eq <= 0) throw new Error(`expected name=d0,d1,..., got '${s}'`);
+  const dims = s.slice(eq + 1).split(/[,x]/).filter((x) => x.length).map(Number);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new Error(`bad dims in '${s}'`);
+  return [s.slice(0, eq), dims];
+}
