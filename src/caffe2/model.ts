@@ -40,6 +40,8 @@ export interface LoadOptions {
   bufferFactory?: BufferFactory;
   /** Fill new outputs with NaN so kernels that skip elements show up (tests). */
   poison?: boolean;
+  /** Blobs placed in the workspace before the init net runs (extra weights, test constants). */
+  weights?: ReadonlyMap<string, Tensor>;
 }
 
 export class Caffe2Model {
@@ -62,6 +64,7 @@ export class Caffe2Model {
     this.pool.poison = !!opts.poison;
     // Compile the predict net first: a net with unsupported ops fails before any weight work.
     this.compiled = compileNet(predictNet, opts.registry, opts.predictFile);
+    for (const [n, t] of opts.weights ?? []) this.workspace.set(n, t);
     if (initNet) runInitNet(initNet, this.workspace, opts);
     const produced = new Set(this.workspace.keys());
     this.inputNames = predictNet.external_input.filter((n) => !produced.has(n));

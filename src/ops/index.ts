@@ -5,6 +5,7 @@ import { OpRegistry } from './registry.js';
 import type { AnyOpDef } from './schema.js';
 
 import ConstantFill from './ConstantFill.js';
+import Relu from './Relu.js';
 import {
   GivenTensorBoolFill, GivenTensorDoubleFill, GivenTensorFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
   GivenTensorIntFill, GivenTensorStringFill,
@@ -15,6 +16,8 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   ConstantFill,
   GivenTensorFill, GivenTensorDoubleFill, GivenTensorIntFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
   GivenTensorBoolFill, GivenTensorStringFill,
+  // activations
+  Relu,
 ];
 
 export const defaultRegistry = new OpRegistry(ALL_OPS);
