@@ -68,7 +68,9 @@ function givenTensorFill(type: string, base: DType, allowDtype: boolean, doc: st
       if (shape.every((d) => d >= 0) && numel(shape) !== p.count) {
         throw new ShapeError(`shape ${shapeStr(shape)} holds ${numel(shape)} elements but ${p.count} values are given`);
       }
-      return [{ dtype: p.dtype, shape }];
+      // a constant: its value is known while planning, so shape arithmetic on it can fold
+      const known = shape.every((d) => d >= 0) && p.dtype !== 'string';
+      return [{ dtype: p.dtype, shape, ...(known ? { value: new Tensor(p.dtype, shape, p.values as never) } : {}) }];
     },
     run(ctx, p) {
       const shape = fillShape(ctx.numInputs ? [{ dtype: ctx.in(0).dtype, shape: ctx.in(0).shape.slice(), value: ctx.in(0) }] : [], p);
