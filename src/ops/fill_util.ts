@@ -20,6 +20,8 @@ export interface FillerParams {
 
 export function checkFillerArgs(p: FillerParams, numInputs: number): void {
   if (numInputs > 0 && p.shape?.length) throw new ArgError("'shape' must not be set when the shape comes from an input", { arg: 'shape' });
+  if (numInputs === 0 && p.extra_shape?.length) throw new ArgError("'extra_shape' needs an input to extend", { arg: 'extra_shape' });
+  if (numInputs === 0 && p.input_as_shape) throw new ArgError("'input_as_shape' needs an input", { arg: 'input_as_shape' });
   for (const d of [...(p.shape ?? []), ...(p.extra_shape ?? [])]) {
     if (!Number.isSafeInteger(d) || d < 0) throw new ArgError(`invalid dim ${d}`, { arg: 'shape' });
   }

@@ -5,6 +5,15 @@ import { OpRegistry } from './registry.js';
 import type { AnyOpDef } from './schema.js';
 
 import ConstantFill from './ConstantFill.js';
+import GaussianFill from './GaussianFill.js';
+import GivenTensorByteStringToUInt8Fill from './GivenTensorByteStringToUInt8Fill.js';
+import GivenTensorFp16Fill from './GivenTensorFp16Fill.js';
+import LengthsRangeFill from './LengthsRangeFill.js';
+import MSRAFill from './MSRAFill.js';
+import RangeFill from './RangeFill.js';
+import UniformFill from './UniformFill.js';
+import UniformIntFill from './UniformIntFill.js';
+import XavierFill from './XavierFill.js';
 import Relu from './Relu.js';
 import {
   GivenTensorBoolFill, GivenTensorDoubleFill, GivenTensorFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
@@ -15,7 +24,8 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   // fills (init nets)
   ConstantFill,
   GivenTensorFill, GivenTensorDoubleFill, GivenTensorIntFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
-  GivenTensorBoolFill, GivenTensorStringFill,
+  GivenTensorBoolFill, GivenTensorStringFill, GivenTensorFp16Fill, GivenTensorByteStringToUInt8Fill,
+  GaussianFill, UniformFill, UniformIntFill, XavierFill, MSRAFill, RangeFill, LengthsRangeFill,
   // activations
   Relu,
 ];
