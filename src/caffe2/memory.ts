@@ -4,8 +4,18 @@
 // (Reshape, Alias, in-place ops) share them.
 
 import { bytesPerElement, viewStorage, type DType, type NumericDType } from '../core/dtype.js';
+import { ShapeError, shapeStr } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
 import { numel } from '../core/shape.js';
+
+/** Default largest tensor, in bytes: a hostile shape fails with a ShapeError, not an OOM. */
+export const DEFAULT_MAX_TENSOR_BYTES = 2 ** 32;
+
+/** Throws when a tensor of `dtype` and `shape` would exceed `limit` bytes (strings count 8 a slot). */
+export function checkTensorBytes(dtype: DType, shape: readonly number[], limit: number, what = 'tensor'): void {
+  const bytes = numel(shape) * (dtype === 'string' ? 8 : bytesPerElement(dtype));
+  if (!(bytes <= limit)) throw new ShapeError(`${what} ${dtype}${shapeStr(shape)} would need ${bytes} bytes, over the limit of ${limit} (maxTensorBytes)`);
+}
 
 export type BufferFactory = (bytes: number) => ArrayBufferLike;
 
@@ -23,11 +33,14 @@ export class BufferPool {
   held = 0;
   /** When set, new outputs are filled with NaN / 0xAA so a kernel that skips elements shows. */
   poison = false;
+  /** Largest tensor this pool hands out. */
+  maxBytes = DEFAULT_MAX_TENSOR_BYTES;
 
   constructor(private readonly factory: BufferFactory = (n) => new ArrayBuffer(n)) {}
 
   /** A tensor over a pooled buffer (contents undefined unless poisoned). */
   tensor<D extends DType>(dtype: D, shape: readonly number[]): Tensor<D> {
+    checkTensorBytes(dtype, shape, this.maxBytes, 'output');
     if (dtype === 'string') return new Tensor(dtype, shape);
     const n = numel(shape);
     const bytes = n * bytesPerElement(dtype);

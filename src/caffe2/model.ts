@@ -2,7 +2,7 @@
 // compiled once (every unsupported op and bad arg reported at load), and a plan per input
 // signature, run many times.
 
-import { Caffe2Error, InputError, shapeStr } from '../core/errors.js';
+import { Caffe2Error, InputError, PlanError, UnsupportedOpsError, shapeStr, type UnsupportedOp } from '../core/errors.js';
 import { Tensor, type ValueInfo } from '../core/tensor.js';
 import type { Argument, NetDef } from '../proto/caffe2.js';
 import { decodeNetDef } from '../proto/caffe2.js';
@@ -42,6 +42,8 @@ export interface LoadOptions {
   poison?: boolean;
   /** Blobs placed in the workspace before the init net runs (extra weights, test constants). */
   weights?: ReadonlyMap<string, Tensor>;
+  /** Largest tensor a net may allocate, in bytes (default 4 GiB): a hostile shape fails cleanly. */
+  maxTensorBytes?: number;
 }
 
 export class Caffe2Model {
@@ -62,10 +64,12 @@ export class Caffe2Model {
     this.initNet = initNet;
     this.pool = new BufferPool(opts.bufferFactory);
     this.pool.poison = !!opts.poison;
-    // Compile the predict net first: a net with unsupported ops fails before any weight work.
-    this.compiled = compileNet(predictNet, opts.registry, opts.predictFile);
+    if (opts.maxTensorBytes !== undefined) this.pool.maxBytes = opts.maxTensorBytes;
+    // Compile both nets before any weight work, so every unsupported op of the model is reported at once.
+    const [compiled, initCompiled] = compileModel(predictNet, initNet, opts);
+    this.compiled = compiled;
     for (const [n, t] of opts.weights ?? []) this.workspace.set(n, t);
-    if (initNet) runInitNet(initNet, this.workspace, opts);
+    if (initCompiled) runCompiledInitNet(initCompiled, this.workspace, opts);
     const produced = new Set(this.workspace.keys());
     this.inputNames = predictNet.external_input.filter((n) => !produced.has(n));
     this.outputNames = predictNet.external_output.slice();
@@ -92,7 +96,7 @@ export class Caffe2Model {
       + (opts.keepAll ? ';all' : '') + (opts.keep?.length ? `;keep=${opts.keep.join(',')}` : '');
     let e = this.plans.get(key);
     if (!e) {
-      const plan = planNet(this.compiled, this.workspace, inputs, opts);
+      const plan = planNet(this.compiled, this.workspace, inputs, { ...(this.opts.maxTensorBytes !== undefined ? { maxTensorBytes: this.opts.maxTensorBytes } : {}), ...opts });
       e = { plan, rt: new PlanRuntime(plan) };
       this.plans.set(key, e);
     }
@@ -130,11 +134,46 @@ export class Caffe2Model {
   }
 }
 
+/**
+ * Compiles the predict net and the init net, reporting the problems of both together: one
+ * UnsupportedOpsError listing every missing op of the model (init net ops noted by file), or a
+ * PlanError when args are wrong too.
+ */
+export function compileModel(predict: NetDef, init: NetDef | undefined, opts: LoadOptions): [CompiledNet, CompiledNet | undefined] {
+  const failures: Caffe2Error[] = [];
+  const attempt = (net: NetDef, file: string | undefined): CompiledNet | undefined => {
+    try { return compileNet(net, opts.registry, file); } catch (e) {
+      if (!(e instanceof Caffe2Error)) throw e;
+      failures.push(e);
+      return undefined;
+    }
+  };
+  const p = attempt(predict, opts.predictFile);
+  const i = init ? attempt(init, opts.initFile) : undefined;
+  if (!failures.length) return [p!, i];
+  if (failures.length === 1) throw failures[0];
+  const unsupported: UnsupportedOp[] = [];
+  const others: Caffe2Error[] = [];
+  failures.forEach((f, k) => {
+    const list = f instanceof PlanError ? f.errors : [f];
+    for (const e of list) {
+      if (!(e instanceof UnsupportedOpsError)) { others.push(e); continue; }
+      for (const op of e.ops) unsupported.push(k === 0 ? op : { ...op, note: [op.note, `in ${opts.initFile ?? 'the init net'}`].filter(Boolean).join(', ') });
+    }
+  });
+  const all = unsupported.length ? [new UnsupportedOpsError(unsupported, { file: opts.predictFile }), ...others] : others;
+  throw all.length === 1 ? all[0] : new PlanError(all, { file: opts.predictFile });
+}
+
 /** Runs an init net (fill ops) and stores every blob it writes in `ws`. */
 export function runInitNet(net: NetDef, ws: Map<string, Tensor>, opts: LoadOptions): void {
-  const cn = compileNet(net, opts.registry, opts.initFile);
-  const plan = planNet(cn, ws, new Map(), { keepAll: true });
+  runCompiledInitNet(compileNet(net, opts.registry, opts.initFile), ws, opts);
+}
+
+function runCompiledInitNet(cn: CompiledNet, ws: Map<string, Tensor>, opts: LoadOptions): void {
+  const plan = planNet(cn, ws, new Map(), { keepAll: true, ...(opts.maxTensorBytes !== undefined ? { maxTensorBytes: opts.maxTensorBytes } : {}) });
   const pool = new BufferPool();
+  if (opts.maxTensorBytes !== undefined) pool.maxBytes = opts.maxTensorBytes;
   const total = plan.ops.length;
   let done = 0;
   const res = runPlan(new PlanRuntime(plan), pool, ws, {

@@ -11,6 +11,7 @@ import type { Tensor, ValueInfo } from '../core/tensor.js';
 import type { NetDef, OperatorDef } from '../proto/caffe2.js';
 import type { OpRegistry } from '../ops/registry.js';
 import { checkArity, parseArgs, type AnyOpDef, type OutInfo } from '../ops/schema.js';
+import { DEFAULT_MAX_TENSOR_BYTES, checkTensorBytes } from './memory.js';
 
 export interface CompiledOp {
   readonly index: number;
@@ -109,6 +110,8 @@ export interface PlanOptions {
   keepAll?: boolean;
   /** Extra names to keep alive to the end, besides the external outputs. */
   keep?: readonly string[];
+  /** Largest static output an op may have, in bytes (default 4 GiB). */
+  maxTensorBytes?: number;
 }
 
 function infoBytes(info: OutInfo): { bytes: number; bounded: boolean } {
@@ -172,6 +175,10 @@ export function planNet(
       if (outInfos.length !== c.op.output.length) {
         throw new ShapeError(`internal: shape rule gave ${outInfos.length} outputs for ${c.op.output.length}`);
       }
+      outInfos.forEach((o, i) => {
+        const bound = isStatic(o.shape) ? o.shape : o.max && isStatic(o.max) ? o.max : undefined;
+        if (bound) checkTensorBytes(o.dtype, bound, opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, `output '${c.op.output[i]}'`);
+      });
       state = c.def.prepare ? c.def.prepare(infos, c.params) : undefined;
     } catch (e) {
       if (e instanceof Caffe2Error) throw e.at(where);
