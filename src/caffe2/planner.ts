@@ -146,6 +146,7 @@ export function planNet(
 
   const planned: PlannedOp[] = [];
   const missing: Caffe2Error[] = [];
+  const broken = new Set<string>();
   for (const c of cn.ops) {
     const where = opWhere(c.op, c.index, cn.file);
     const ins: number[] = [];
@@ -157,13 +158,17 @@ export function planNet(
           id = newValue(name, 'weight', { dtype: t.dtype, shape: t.shape.slice(), value: t }, -1);
           initial.set(name, id);
         } else {
-          missing.push(new InputError(`input '${name}' is neither fed, produced by an earlier op, nor in the workspace`, where));
+          // an output of an op that could not be planned is not reported again downstream
+          if (!broken.has(name)) missing.push(new InputError(`input '${name}' is neither fed, produced by an earlier op, nor in the workspace`, where));
           id = -1;
         }
       }
       ins.push(id);
     }
-    if (ins.includes(-1)) continue;
+    if (ins.includes(-1)) {
+      for (const name of c.op.output) { broken.add(name); current.delete(name); }
+      continue;
+    }
     const infos: ValueInfo[] = ins.map((id) => {
       const v = values[id]!.info;
       return { dtype: v.dtype, shape: v.shape, ...(v.value ? { value: v.value } : {}) };
@@ -172,6 +177,7 @@ export function planNet(
     let state: unknown;
     try {
       outInfos = c.def.infer(infos, c.params, { numInputs: ins.length, numOutputs: c.op.output.length, planning: true });
+      outInfos = boundUnknown(c, infos, ins.map((id) => values[id]!.info), outInfos);
       if (outInfos.length !== c.op.output.length) {
         throw new ShapeError(`internal: shape rule gave ${outInfos.length} outputs for ${c.op.output.length}`);
       }
@@ -253,6 +259,28 @@ export function planNet(
     net: cn, ops: result, values, initial, inputNames: [...inputs.keys()], outputs,
     peakBytes: peak, peakIsLowerBound: unbounded,
   };
+}
+
+/**
+ * Outputs with data-dependent dims and no bound of their own get one by inferring again with
+ * every unknown input at its bound (shape rules are monotonic in their input sizes). A rule that
+ * rejects the bound shapes leaves the output unbounded.
+ */
+function boundUnknown(c: CompiledOp, infos: readonly ValueInfo[], inInfos: readonly OutInfo[], outs: OutInfo[]): OutInfo[] {
+  if (outs.every((o) => isStatic(o.shape) || o.max)) return outs;
+  if (!inInfos.every((i) => isStatic(i.shape) || (i.max && isStatic(i.max)))) return outs;
+  if (inInfos.every((i) => isStatic(i.shape))) return outs;
+  let bounds: OutInfo[];
+  try {
+    const at = infos.map((info, k) => (isStatic(info.shape) ? info : { dtype: info.dtype, shape: inInfos[k]!.max!.slice() }));
+    bounds = c.def.infer(at, c.params, { numInputs: at.length, numOutputs: outs.length, planning: true });
+  } catch {
+    return outs;
+  }
+  return outs.map((o, k) => {
+    const b = bounds[k];
+    return isStatic(o.shape) || o.max || !b || !isStatic(b.shape) || b.shape.length !== o.shape.length ? o : { ...o, max: b.shape };
+  });
 }
 
 export function checkFeeds(inputNames: readonly string[], feeds: ReadonlyMap<string, unknown>, file?: string): void {
