@@ -40,6 +40,7 @@ import Split from './Split.js';
 import Squeeze from './Squeeze.js';
 import Transpose from './Transpose.js';
 import GenerateProposals from './GenerateProposals.js';
+import BBoxTransform from './BBoxTransform.js';
 import {
   GivenTensorBoolFill, GivenTensorDoubleFill, GivenTensorFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
   GivenTensorIntFill, GivenTensorStringFill,
@@ -58,7 +59,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   Cast, Range, ScatterAssign, Conditional, PadImage, NumpyTile,
   Copy, Alias, AliasWithName, EnsureCPUOutput, CopyGPUToCPU, CopyCPUToGPU,
   // detection
-  GenerateProposals,
+  GenerateProposals, BBoxTransform,
 ];
 
 export const defaultRegistry = new OpRegistry(ALL_OPS);
