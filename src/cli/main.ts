@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   info: () => import('./info.js'),
   run: () => import('./run.js'),
   ops: () => import('./ops.js'),
+  eval: () => import('./eval.js'),
 };
 
 async function help(): Promise<void> {

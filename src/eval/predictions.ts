@@ -59,7 +59,8 @@ export function predictionsToCocoResults(pred: unknown, imageId: number, categor
       score: f(p.scores![i]!),
     };
     const m = p.pred_masks?.[i];
-    if (m !== undefined) r.segmentation = m;
+    // only what pycocotools' encode gives (size, counts): extra keys such as 'area' are not carried
+    if (m !== undefined) r.segmentation = { size: m.size, counts: m.counts };
     const kp = p.pred_keypoints?.[i];
     if (kp !== undefined) r.keypoints = kp.flatMap(([x, y, s]) => [f(f(x!) - 0.5), f(f(y!) - 0.5), f(s!)]);
     out.push(r);

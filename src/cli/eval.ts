@@ -1,0 +1,142 @@
+// `caffe2-ts eval`: COCO evaluation of a results file (or of `predict` JSON files) against COCO
+// annotations, printed as pycocotools' summary and detectron2's tables; --json writes every number.
+
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { InputError, NotSupportedError } from '../core/errors.js';
+import { CocoDataset, type CocoEvalReport, type CocoResult, type IouType, evaluateResults, predictionsToCocoResults } from '../eval/index.js';
+import { parseArgv } from './args.js';
+
+export const usage = 'caffe2-ts eval --annotations ann.json (--results res.json... | --predictions dir/) [--iou-type bbox|segm|keypoints]... [--reference-results ref.json...] [--json FILE]';
+
+const IOU_TYPES: IouType[] = ['bbox', 'segm', 'keypoints'];
+const FIELD: Record<IouType, string> = { bbox: 'bbox', segm: 'segmentation', keypoints: 'keypoints' };
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function readResults(paths: readonly string[]): CocoResult[] {
+  const out: CocoResult[] = [];
+  for (const p of paths) {
+    const r = readJson(p);
+    if (!Array.isArray(r)) throw new InputError(`${p}: a results file must be a JSON array of COCO results, got ${typeof r}`);
+    out.push(...(r as CocoResult[]));
+  }
+  return out;
+}
+
+/**
+ * COCO results from a folder of `predict` JSON files: each is matched to the annotation image
+ * of the same file_name (or file stem), classes map to the dataset's sorted category ids.
+ */
+export function readPredictions(dir: string, gt: CocoDataset): { results: CocoResult[]; matched: number; unmatched: string[] } {
+  const byStem = new Map<string, number>();
+  for (const img of gt.images) if (img.file_name) byStem.set(basename(img.file_name, extname(img.file_name)), img.id);
+  const results: CocoResult[] = [];
+  const unmatched: string[] = [];
+  let matched = 0;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  for (const f of files) {
+    const path = join(dir, f);
+    const pred = readJson(path) as { file_name?: unknown };
+    const name = typeof pred?.file_name === 'string' ? pred.file_name : f;
+    const id = byStem.get(basename(name, extname(name))) ?? byStem.get(basename(f, '.json'));
+    if (id === undefined) { unmatched.push(f); continue; }
+    matched++;
+    results.push(...predictionsToCocoResults(pred, id, gt.catIds(), path));
+  }
+  return { results, matched, unmatched };
+}
+
+/** The IoU types the results can be evaluated for (detectron2: bbox always, segm with masks, keypoints with keypoints). */
+function typesOf(results: readonly CocoResult[]): IouType[] {
+  return IOU_TYPES.filter((t) => results.some((r) => FIELD[t] in r));
+}
+
+function perCategoryJson(r: CocoEvalReport): Record<string, { id: number; AP: number; AP50: number; AP75: number }> {
+  return Object.fromEntries(r.perCategory.map((c) => [c.name, { id: c.id, AP: c.AP, AP50: c.AP50, AP75: c.AP75 }]));
+}
+
+export function printReport(r: CocoEvalReport, log: (s: string) => void = console.log): void {
+  log(`Evaluate annotation type *${r.iouType}* (${r.numResults} results on ${r.numImages} images${r.skippedResults ? `, ${r.skippedResults} of categories not in the dataset skipped` : ''})`);
+  for (const l of r.summary) log(l);
+  log(`Evaluation results for ${r.iouType}: \n${r.metricsTable}`);
+  if (r.perCategoryTable) log(`Per-category ${r.iouType} AP: \n${r.perCategoryTable}`);
+}
+
+/** Ours vs reference, detectron2's metrics in AP points (x100). */
+export function diffTable(ours: CocoEvalReport, ref: CocoEvalReport): string {
+  const rows = Object.keys(ours.metrics).map((m) => {
+    const a = ours.metrics[m]!, b = ref.metrics[m]!;
+    return `| ${m.padEnd(6)} | ${a.toFixed(3).padStart(7)} | ${b.toFixed(3).padStart(9)} | ${(a - b >= 0 ? '+' : '') + (a - b).toFixed(3)} |`;
+  });
+  return ['| metric | ours    | reference | diff   |', '|:-------|--------:|----------:|-------:|', ...rows].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const a = parseArgv(argv, {
+    annotations: {}, results: { multi: true }, predictions: {}, images: {}, 'iou-type': { multi: true },
+    'reference-results': { multi: true }, json: {},
+  });
+  const annPath = a.str('annotations');
+  if (!annPath) throw new InputError(`--annotations is required\nusage: ${usage}`);
+  if (a.positional.length > 0) {
+    throw new NotSupportedError(`eval <model_dir> (running a model over --images) needs the detectron2 predictor, which this build does not have yet; run \`caffe2-ts predict ${a.positional[0]} <images> --output dir/\` and then \`caffe2-ts eval --annotations ${annPath} --predictions dir/\``);
+  }
+  if (a.str('images')) throw new InputError('--images is for `eval <model_dir> --images dir/`; with --results or --predictions it is not used');
+  const gt = CocoDataset.parse(readJson(annPath), annPath);
+  let results: CocoResult[];
+  let source: string[];
+  if (a.str('predictions')) {
+    const dir = a.str('predictions')!;
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`--predictions ${dir} is not a directory`);
+    const p = readPredictions(dir, gt);
+    if (p.unmatched.length) console.error(`eval: ${p.unmatched.length} prediction file(s) match no image of ${annPath}: ${p.unmatched.slice(0, 5).join(', ')}${p.unmatched.length > 5 ? ', ...' : ''}`);
+    console.error(`eval: ${p.results.length} detections from ${p.matched} prediction files (${gt.images.length} images annotated)`);
+    results = p.results;
+    source = [dir];
+  } else {
+    source = a.all('results');
+    if (source.length === 0) throw new InputError(`give --results res.json or --predictions dir/\nusage: ${usage}`);
+    results = readResults(source);
+  }
+  const asked = a.all('iou-type').flatMap((s) => s.split(','));
+  for (const t of asked) if (!IOU_TYPES.includes(t as IouType)) throw new InputError(`--iou-type must be bbox, segm or keypoints, got '${t}'`);
+  const types = asked.length ? (asked as IouType[]) : typesOf(results);
+  if (types.length === 0) throw new InputError(`${source.join(', ')}: no result has 'bbox', 'segmentation' or 'keypoints'`);
+  const refs = a.all('reference-results');
+  const refResults = refs.length ? readResults(refs) : undefined;
+  const out: Record<string, unknown> = { annotations: annPath, results: source, images: gt.images.length, iou_types: types };
+  for (const t of types) {
+    // each type evaluates the results that carry its field (bbox and segm may come in separate files)
+    const rs = results.filter((r) => FIELD[t] in r);
+    if (rs.length === 0 && results.length > 0) throw new InputError(`--iou-type ${t}: no result in ${source.join(', ')} has '${FIELD[t]}'`);
+    const r = evaluateResults(gt, rs, t, { file: source.join('+') });
+    printReport(r);
+    const entry: Record<string, unknown> = {
+      stats: r.stats, stats_names: r.statNames, metrics: r.metrics, per_category: perCategoryJson(r), summary: r.summary,
+      num_results: r.numResults, skipped_results: r.skippedResults,
+    };
+    if (refResults) {
+      const ref = evaluateResults(gt, refResults.filter((x) => FIELD[t] in x), t, { file: refs.join('+') });
+      console.log(`${t}: ours vs reference results (${refs.join(', ')}), AP points:\n${diffTable(r, ref)}`);
+      entry['reference'] = { stats: ref.stats, metrics: ref.metrics, per_category: perCategoryJson(ref) };
+      entry['diff'] = Object.fromEntries(Object.keys(r.metrics).map((m) => [m, r.metrics[m]! - ref.metrics[m]!]));
+    }
+    out[t] = entry;
+  }
+  const jsonPath = a.str('json');
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify(out, null, 1) + '\n');
+  return 0;
+}
