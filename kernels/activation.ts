@@ -1,8 +1,81 @@
-// Elementwise activations over float32 arrays. out may alias x (in-place).
+// Unary elementwise kernels (activations and math) over flat arrays; out may alias x (in place).
+// float32 results are computed in double and rounded once on store: a single rounding of the
+// exact-ish double result, within an ulp of Caffe2's float Eigen/MKL paths.
+// Semantics: caffe2/operators/{relu,leaky_relu,sigmoid,tanh,exp,log,sqrt,abs,negative,clip,scale,pow}_op.*
+
+export type FloatArray = Float32Array | Float64Array;
+export type SignedArray = Float32Array | Float64Array | Int32Array;
 
 export function reluF32(out: Float32Array, x: Float32Array, n = x.length): void {
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     out[i] = v > 0 ? v : 0;
   }
+}
+
+/** max(x, 0) + min(x, 0) * alpha (leaky_relu_op.cc); alpha is a float32. */
+export function leakyReluF32(out: Float32Array, x: Float32Array, alpha: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = v > 0 ? v : v * alpha;
+  }
+}
+
+/** 1 / (1 + e^-x). Large |x| saturates to exactly 0 or 1 with no NaN. */
+export function sigmoidF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]!));
+}
+
+export function tanhF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!);
+}
+
+export function expF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]!);
+}
+
+export function logF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]!);
+}
+
+export function sqrtF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]!);
+}
+
+/** |x| for float and int32 storage (int32 |INT_MIN| wraps to INT_MIN, as in C++). */
+export function absNum(out: SignedArray, x: SignedArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]!);
+}
+
+/** -x for float and int32 storage. */
+export function negNum(out: SignedArray, x: SignedArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = -x[i]!;
+}
+
+export function absI64(out: BigInt64Array, x: BigInt64Array): void {
+  for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v < 0n ? -v : v; }
+}
+
+export function negI64(out: BigInt64Array, x: BigInt64Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = -x[i]!;
+}
+
+/** min(max(x, lo), hi) with lo/hi float32 (clip_op.cc); NaN stays NaN. */
+export function clipF32(out: Float32Array, x: Float32Array, lo: number, hi: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+}
+
+/** x * scale, scale a float32 (scale_op.cc: math::Scale<float, T>). */
+export function scaleFloat(out: FloatArray, x: FloatArray, scale: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale;
+}
+
+/** x ^ e with a scalar exponent (pow_op.cc, `exponent` arg); squares and roots stay exact. */
+export function powScalarF32(out: Float32Array, x: Float32Array, e: number): void {
+  if (e === 2) { for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v * v; } return; }
+  if (e === 1) { if (out !== x) out.set(x); return; }
+  for (let i = 0; i < x.length; i++) out[i] = Math.pow(x[i]!, e);
 }

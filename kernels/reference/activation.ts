@@ -1,5 +1,64 @@
-// Reference twins of kernels/activation.ts: the plainest loops (Caffe2 relu_op.cc: max(x, 0)).
+// Reference twins of kernels/activation.ts: the plainest formula per element, float32 rounding
+// made explicit with Math.fround. Sources: caffe2/operators/relu_op.cc (max(x, 0)),
+// leaky_relu_op.cc (max(x,0) + min(x,0)*alpha), sigmoid_op.cc (1/(1+exp(-x))), tanh_op.cc,
+// exp/log/sqrt/abs/negative_op.cc, clip_op.cc (min(max(x, lo), hi)), scale_op.cc, pow_op.cc.
+
+import type { FloatArray, SignedArray } from '../activation.js';
+
+const f = Math.fround;
 
 export function reluF32(out: Float32Array, x: Float32Array, n = x.length): void {
   for (let i = 0; i < n; i++) out[i] = Math.max(x[i]!, 0);
+}
+
+export function leakyReluF32(out: Float32Array, x: Float32Array, alpha: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = f(Math.max(x[i]!, 0) + f(Math.min(x[i]!, 0) * alpha));
+}
+
+export function sigmoidF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = f(1 / (1 + Math.exp(-x[i]!)));
+}
+
+export function tanhF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = f(Math.tanh(x[i]!));
+}
+
+export function expF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = f(Math.exp(x[i]!));
+}
+
+export function logF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = f(Math.log(x[i]!));
+}
+
+export function sqrtF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = f(Math.sqrt(x[i]!));
+}
+
+export function absNum(out: SignedArray, x: SignedArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]!);
+}
+
+export function negNum(out: SignedArray, x: SignedArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = -x[i]!;
+}
+
+export function absI64(out: BigInt64Array, x: BigInt64Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = BigInt.asIntN(64, x[i]! < 0n ? -x[i]! : x[i]!);
+}
+
+export function negI64(out: BigInt64Array, x: BigInt64Array): void {
+  for (let i = 0; i < x.length; i++) out[i] = BigInt.asIntN(64, -x[i]!);
+}
+
+export function clipF32(out: Float32Array, x: Float32Array, lo: number, hi: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = Number.isNaN(x[i]!) ? NaN : Math.min(Math.max(x[i]!, lo), hi);
+}
+
+export function scaleFloat(out: FloatArray, x: FloatArray, scale: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale;
+}
+
+export function powScalarF32(out: Float32Array, x: Float32Array, e: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = f(Math.pow(x[i]!, e));
 }
