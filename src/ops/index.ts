@@ -41,6 +41,7 @@ import Squeeze from './Squeeze.js';
 import Transpose from './Transpose.js';
 import GenerateProposals from './GenerateProposals.js';
 import BBoxTransform from './BBoxTransform.js';
+import BoxWithNMSLimit from './BoxWithNMSLimit.js';
 import {
   GivenTensorBoolFill, GivenTensorDoubleFill, GivenTensorFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
   GivenTensorIntFill, GivenTensorStringFill,
@@ -59,7 +60,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   Cast, Range, ScatterAssign, Conditional, PadImage, NumpyTile,
   Copy, Alias, AliasWithName, EnsureCPUOutput, CopyGPUToCPU, CopyCPUToGPU,
   // detection
-  GenerateProposals, BBoxTransform,
+  GenerateProposals, BBoxTransform, BoxWithNMSLimit,
 ];
 
 export const defaultRegistry = new OpRegistry(ALL_OPS);
