@@ -10,16 +10,21 @@ import { decodeUtf8, encodeUtf8 } from './wire.js';
 
 const F32 = new Float32Array(1);
 
-/** Shortest decimal that reads back as the same float32. */
+/** A short decimal that reads back as the same float32 (shortest except in rare ties). */
 export function formatFloat32(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  for (let p = 1; p <= 9; p++) {
-    const s = v.toPrecision(p);
-    F32[0] = Number(s);
-    if (F32[0] === v) return tidyNumber(s);
+  const plain = String(v);
+  if (plain.length <= 8) return plain; // the double's own shortest form is short already
+  // drop digits from 9 (always enough for a float32) while the value still reads back
+  let best = v.toPrecision(9);
+  for (let p = 8; p >= 1; p--) {
+    const t = v.toPrecision(p);
+    F32[0] = Number(t);
+    if (F32[0] !== v) break;
+    best = t;
   }
-  return String(v);
+  return tidyNumber(best);
 }
 
 export function formatFloat64(v: number): string {
@@ -33,6 +38,15 @@ function tidyNumber(s: string): string {
   const n = Number(s);
   const plain = String(n);
   return plain.length <= s.length ? plain : s;
+}
+
+/** A string field as it appears between quotes: itself when it is plain printable ASCII. */
+function quoteString(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x27 || c === 0x5c) return escapeBytes(encodeUtf8(v));
+  }
+  return v;
 }
 
 function escapeBytes(b: Uint8Array): string {
@@ -55,7 +69,7 @@ function formatScalar(f: FieldDesc, v: unknown): string {
     case 'float': return formatFloat32(v as number);
     case 'double': return formatFloat64(v as number);
     case 'bool': return v ? 'true' : 'false';
-    case 'string': return `"${escapeBytes(encodeUtf8(v as string))}"`;
+    case 'string': return `"${quoteString(v as string)}"`;
     case 'bytes': return `"${escapeBytes(v as Uint8Array)}"`;
     case 'enum': return f.enumDesc!.names.get(v as number) ?? String(v);
     default: return String(v);
@@ -97,6 +111,12 @@ type Tok =
   | { t: 'p'; v: string; at: number }
   | { t: 'eof'; at: number };
 
+// sticky: matched in place at lastIndex, without slicing the source
+const NUM_RE = /-?\s*(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)[fF]?|-?\s*(?:inf(?:inity)?|nan)\b/iy;
+const ID_RE = /[A-Za-z_][A-Za-z0-9_.]*/y;
+const PUNCT = new Set([...'{}<>:[],;'].map((ch) => ch.charCodeAt(0)));
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
 class Lexer {
   pos = 0;
   private peeked: Tok | undefined;
@@ -113,31 +133,42 @@ class Lexer {
   peek(): Tok { return (this.peeked ??= this.lex()); }
   next(): Tok { const t = this.peek(); this.peeked = undefined; return t; }
 
-  private lex(): Tok {
-    const s = this.src;
+  private skipSpace(): void {
+    const s = this.src, n = s.length;
+    let p = this.pos;
     for (;;) {
-      while (this.pos < s.length && /\s/.test(s[this.pos]!)) this.pos++;
-      if (s[this.pos] === '#') { while (this.pos < s.length && s[this.pos] !== '\n') this.pos++; continue; }
+      while (p < n && isSpace(s.charCodeAt(p))) p++;
+      if (p < n && s.charCodeAt(p) === 35 /* # */) { while (p < n && s.charCodeAt(p) !== 10) p++; continue; }
       break;
     }
+    this.pos = p;
+  }
+
+  private lex(): Tok {
+    const s = this.src;
+    this.skipSpace();
     const at = this.pos;
     if (at >= s.length) return { t: 'eof', at };
-    const c = s[at]!;
-    if ('{}<>:[],;'.includes(c)) { this.pos++; return { t: 'p', v: c, at }; }
-    if (c === '"' || c === "'") {
+    const c = s.charCodeAt(at);
+    if (PUNCT.has(c)) { this.pos++; return { t: 'p', v: s[at]!, at }; }
+    if (c === 34 || c === 39) {
       const parts: number[] = [];
       // adjacent string literals concatenate
-      while (this.pos < s.length && (s[this.pos] === '"' || s[this.pos] === "'")) {
+      while (this.pos < s.length && (s.charCodeAt(this.pos) === 34 || s.charCodeAt(this.pos) === 39)) {
         this.readString(parts);
-        while (this.pos < s.length && /\s/.test(s[this.pos]!)) this.pos++;
+        this.skipSpace();
       }
       return { t: 'str', v: Uint8Array.from(parts), at };
     }
-    const m = /^(-?\s*(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)[fF]?|-?\s*(?:inf(?:inity)?|nan)\b)/i.exec(s.slice(at, at + 64));
-    if (m && (c === '-' || c === '.' || /\d/.test(c))) { this.pos += m[0].length; return { t: 'num', v: m[0].replace(/\s+/g, ''), at }; }
-    const id = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(s.slice(at, at + 256));
+    if (c === 45 || c === 46 || (c >= 48 && c <= 57)) {
+      NUM_RE.lastIndex = at;
+      const m = NUM_RE.exec(s);
+      if (m) { this.pos += m[0].length; return { t: 'num', v: c === 45 ? m[0].replace(/\s+/g, '') : m[0], at }; }
+    }
+    ID_RE.lastIndex = at;
+    const id = ID_RE.exec(s);
     if (id) { this.pos += id[0].length; return { t: 'id', v: id[0], at }; }
-    this.fail(`unexpected character '${c}'`, at);
+    this.fail(`unexpected character '${s[at]}'`, at);
   }
 
   private readString(out: number[]): void {
@@ -191,7 +222,10 @@ class Lexer {
 
 const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n, UINT64_MAX = 2n ** 64n - 1n;
 
+const PLAIN_INT = /^-?(?:0|[1-9]\d{0,14})$/;
+
 function parseIntToken(tok: Tok, lx: Lexer): bigint {
+  if (tok.t === 'num' && PLAIN_INT.test(tok.v)) return BigInt(tok.v);
   if (tok.t !== 'num' || /[.eEfFnN]/.test(tok.v.replace(/^-?0[xX][0-9a-fA-F]+$/, ''))) {
     lx.fail(`expected an integer, got ${tokText(tok)}`, tok.at);
   }
@@ -212,17 +246,26 @@ function tokText(t: Tok): string {
   }
 }
 
+/** inf, infinity, nan (any case, optional sign), as protobuf's text format spells them. */
+function specialFloat(x: string): number | undefined {
+  const m = /^(-?)(inf|infinity|nan)$/i.exec(x);
+  if (!m) return undefined;
+  return m[2]!.toLowerCase() === 'nan' ? NaN : m[1] ? -Infinity : Infinity;
+}
+
 function parseValue(f: FieldDesc, lx: Lexer): unknown {
   const tok = lx.next();
   switch (f.kind) {
     case 'float': case 'double': {
       let v: number;
       if (tok.t === 'num') {
-        const x = tok.v.replace(/[fF]$/, '').toLowerCase();
-        v = x.endsWith('nan') ? NaN : x.includes('inf') ? (x.startsWith('-') ? -Infinity : Infinity) : Number(x);
-      } else if (tok.t === 'id' && /^(inf|infinity|nan)$/i.test(tok.v)) v = /nan/i.test(tok.v) ? NaN : Infinity;
+        const last = tok.v.charCodeAt(tok.v.length - 1);
+        // a trailing f/F suffix ("1.5f"), but not the f of "inf"
+        const x = (last === 102 || last === 70) && !/inf$/i.test(tok.v) ? tok.v.slice(0, -1) : tok.v;
+        v = Number(x);
+        if (Number.isNaN(v)) v = specialFloat(x) ?? lx.fail(`bad number ${tokText(tok)}`, tok.at);
+      } else if (tok.t === 'id' && specialFloat(tok.v) !== undefined) v = specialFloat(tok.v)!;
       else lx.fail(`field '${f.name}' expects a number, got ${tokText(tok)}`, tok.at);
-      if (Number.isNaN(v) && !/nan/i.test(tok.t === 'num' || tok.t === 'id' ? tok.v : '')) lx.fail(`bad number ${tokText(tok)}`, tok.at);
       return f.kind === 'float' ? Math.fround(v) : v;
     }
     case 'bool': {
@@ -244,6 +287,10 @@ function parseValue(f: FieldDesc, lx: Lexer): unknown {
       return Number(checkRange(parseIntToken(tok, lx), -(2n ** 31n), 2n ** 31n - 1n, f, tok, lx));
     }
     case 'int32': case 'sint32': case 'sfixed32':
+      if (tok.t === 'num' && PLAIN_INT.test(tok.v) && tok.v.length < 11) {
+        const n = Number(tok.v);
+        if (n >= -2147483648 && n <= 2147483647) return n;
+      }
       return Number(checkRange(parseIntToken(tok, lx), -(2n ** 31n), 2n ** 31n - 1n, f, tok, lx));
     case 'uint32': case 'fixed32':
       return Number(checkRange(parseIntToken(tok, lx), 0n, 2n ** 32n - 1n, f, tok, lx));
