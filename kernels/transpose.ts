@@ -80,9 +80,10 @@ export function transpose(out: Words, x: Words, dims: readonly number[], perm: r
   let batches = 1;
   for (const k of rest) batches *= d[k]!;
   let baseIn = 0, baseOut = 0;
+  // a plane with a side of 2..4 (RGB images, boxes) streams along the long side instead
+  const plane = u !== 1 ? tileN : Db <= 4 ? narrowIn : Da <= 4 ? narrowOut : tile1;
   for (let t = 0; t < batches; t++) {
-    if (u === 1) tile1(out, x, baseIn, baseOut, Da, Db, sIa, sOb);
-    else tileN(out, x, baseIn, baseOut, Da, Db, sIa, sOb, u);
+    plane(out, x, baseIn, baseOut, Da, Db, sIa, sOb, u);
     for (let q = nr - 1; q >= 0; q--) {
       const k = rest[q]!;
       baseIn += sIn[k]!; baseOut += sOut[k]!;
@@ -93,8 +94,10 @@ export function transpose(out: Words, x: Words, dims: readonly number[], perm: r
   }
 }
 
+type Plane = (out: Words, x: Words, bi: number, bo: number, Da: number, Db: number, sIa: number, sOb: number, u: number) => void;
+
 /** out[bo + i + j*sOb] = x[bi + i*sIa + j] over a Da x Db plane, one word per element. */
-function tile1(out: Words, x: Words, bi: number, bo: number, Da: number, Db: number, sIa: number, sOb: number): void {
+const tile1: Plane = (out, x, bi, bo, Da, Db, sIa, sOb) => {
   for (let i0 = 0; i0 < Da; i0 += TILE) {
     const i1 = i0 + TILE < Da ? i0 + TILE : Da;
     for (let j0 = 0; j0 < Db; j0 += TILE) {
@@ -105,10 +108,10 @@ function tile1(out: Words, x: Words, bi: number, bo: number, Da: number, Db: num
       }
     }
   }
-}
+};
 
 /** The same with u words per element (8-byte types, folded inner axes). */
-function tileN(out: Words, x: Words, bi: number, bo: number, Da: number, Db: number, sIa: number, sOb: number, u: number): void {
+const tileN: Plane = (out, x, bi, bo, Da, Db, sIa, sOb, u) => {
   for (let i0 = 0; i0 < Da; i0 += TILE) {
     const i1 = i0 + TILE < Da ? i0 + TILE : Da;
     for (let j0 = 0; j0 < Db; j0 += TILE) {
@@ -122,4 +125,28 @@ function tileN(out: Words, x: Words, bi: number, bo: number, Da: number, Db: num
       }
     }
   }
-}
+};
+
+/** 2 <= Db <= 4: each short input row of Db words feeds Db output rows, all written in order. */
+const narrowIn: Plane = (out, x, bi, bo, Da, Db, sIa, sOb) => {
+  const o1 = bo + sOb, o2 = bo + 2 * sOb, o3 = bo + 3 * sOb;
+  let s = bi;
+  switch (Db) {
+    case 2: for (let i = 0; i < Da; i++, s += sIa) { out[bo + i] = x[s]!; out[o1 + i] = x[s + 1]!; } break;
+    case 3: for (let i = 0; i < Da; i++, s += sIa) { out[bo + i] = x[s]!; out[o1 + i] = x[s + 1]!; out[o2 + i] = x[s + 2]!; } break;
+    default:
+      for (let i = 0; i < Da; i++, s += sIa) { out[bo + i] = x[s]!; out[o1 + i] = x[s + 1]!; out[o2 + i] = x[s + 2]!; out[o3 + i] = x[s + 3]!; }
+  }
+};
+
+/** 2 <= Da <= 4: Da input rows are read in order and interleaved into short output rows. */
+const narrowOut: Plane = (out, x, bi, bo, Da, Db, sIa, sOb) => {
+  const s1 = bi + sIa, s2 = bi + 2 * sIa, s3 = bi + 3 * sIa;
+  let o = bo;
+  switch (Da) {
+    case 2: for (let j = 0; j < Db; j++, o += sOb) { out[o] = x[bi + j]!; out[o + 1] = x[s1 + j]!; } break;
+    case 3: for (let j = 0; j < Db; j++, o += sOb) { out[o] = x[bi + j]!; out[o + 1] = x[s1 + j]!; out[o + 2] = x[s2 + j]!; } break;
+    default:
+      for (let j = 0; j < Db; j++, o += sOb) { out[o] = x[bi + j]!; out[o + 1] = x[s1 + j]!; out[o + 2] = x[s2 + j]!; out[o + 3] = x[s3 + j]!; }
+  }
+};

@@ -42,6 +42,9 @@ import Transpose from './Transpose.js';
 import GenerateProposals from './GenerateProposals.js';
 import BBoxTransform from './BBoxTransform.js';
 import BoxWithNMSLimit from './BoxWithNMSLimit.js';
+import CollectRpnProposals from './CollectRpnProposals.js';
+import DistributeFpnProposals from './DistributeFpnProposals.js';
+import CollectAndDistributeFpnRpnProposals from './CollectAndDistributeFpnRpnProposals.js';
 import {
   GivenTensorBoolFill, GivenTensorDoubleFill, GivenTensorFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
   GivenTensorIntFill, GivenTensorStringFill,
@@ -60,7 +63,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   Cast, Range, ScatterAssign, Conditional, PadImage, NumpyTile,
   Copy, Alias, AliasWithName, EnsureCPUOutput, CopyGPUToCPU, CopyCPUToGPU,
   // detection
-  GenerateProposals, BBoxTransform, BoxWithNMSLimit,
+  GenerateProposals, BBoxTransform, BoxWithNMSLimit, CollectRpnProposals, DistributeFpnProposals, CollectAndDistributeFpnRpnProposals,
 ];
 
 export const defaultRegistry = new OpRegistry(ALL_OPS);
