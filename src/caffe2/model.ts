@@ -46,6 +46,10 @@ export interface LoadOptions {
   maxTensorBytes?: number;
 }
 
+/**
+ * A loaded Caffe2 model: weights in a workspace, the predict net compiled once, and a plan per
+ * input signature (names, dtypes, shapes), cached, so repeated runs only loop over kernels.
+ */
 export class Caffe2Model {
   readonly predictNet: NetDef;
   readonly initNet: NetDef | undefined;
@@ -54,8 +58,11 @@ export class Caffe2Model {
   readonly compiled: CompiledNet;
   /** External inputs the init net does not create: what a caller feeds (e.g. data, im_info). */
   readonly inputNames: readonly string[];
+  /** The predict net's external outputs, the names {@link Caffe2Model.run} returns. */
   readonly outputNames: readonly string[];
+  /** The predict net's args as plain values (detectron2 stores meta_architecture, size_divisibility... there). */
   readonly meta: Readonly<Record<string, MetaValue>>;
+  /** Intermediate buffers, reused across runs; `pool.peak` is the high-water mark in bytes. */
   readonly pool: BufferPool;
   private readonly plans = new Map<string, { plan: Plan; rt: PlanRuntime }>();
 
@@ -85,7 +92,7 @@ export class Caffe2Model {
     return new Caffe2Model(predictNet, initNet, { ...opts, predictFile: opts.predictFile ?? 'model.pb', initFile: opts.initFile ?? 'model_init.pb' });
   }
 
-  /** Plans the predict net for inputs of these dtypes and shapes (cached per signature). */
+  /** Plans the predict net for inputs of these dtypes and shapes (cached per signature); `peakBytes` is its planned memory. */
   plan(inputs: ReadonlyMap<string, ValueInfo>, opts: PlanOptions = {}): Plan {
     return this.planEntry(inputs, opts).plan;
   }
@@ -103,11 +110,16 @@ export class Caffe2Model {
     return e;
   }
 
-  /** Runs the predict net on named inputs; returns every external output by name. */
+  /**
+   * Runs the predict net on named inputs (every name of {@link Caffe2Model.inputNames}) and
+   * returns every external output by name. Returned tensors belong to the caller: later runs
+   * never write into them. Throws an InputError for a missing or unknown input.
+   */
   run(feeds: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, opts: RunOptions & PlanOptions = {}): Map<string, Tensor> {
     return this.runDetailed(feeds, opts).outputs;
   }
 
+  /** Like {@link Caffe2Model.run}, with the blobs alive at `stopAfter` when it is set. */
   runDetailed(feeds: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, opts: RunOptions & PlanOptions = {}): RunResult {
     const feedMap = feeds instanceof Map ? feeds : new Map(Object.entries(feeds));
     for (const name of feedMap.keys()) {
@@ -123,7 +135,10 @@ export class Caffe2Model {
     const { rt } = this.planEntry(infos, opts);
     const blobs = new Map<string, Tensor>(this.workspace);
     for (const [n, t] of feedMap) blobs.set(n, t);
-    return runPlan(rt, this.pool, blobs, opts);
+    const res = runPlan(rt, this.pool, blobs, opts);
+    // an external output that no op writes is a weight (or an input passed through)
+    if (!res.blobs) for (const n of this.outputNames) if (!res.outputs.has(n) && blobs.has(n)) res.outputs.set(n, blobs.get(n)!);
+    return res;
   }
 
   /** Parameter count and bytes of the weights. */
