@@ -15,6 +15,55 @@ import UniformFill from './UniformFill.js';
 import UniformIntFill from './UniformIntFill.js';
 import XavierFill from './XavierFill.js';
 import Relu from './Relu.js';
+import Abs from './Abs.js';
+import Add from './Add.js';
+import AffineChannel from './AffineChannel.js';
+import And from './And.js';
+import ArgMax from './ArgMax.js';
+import ArgMin from './ArgMin.js';
+import Clip from './Clip.js';
+import Div from './Div.js';
+import Dropout from './Dropout.js';
+import EQ from './EQ.js';
+import Exp from './Exp.js';
+import GE from './GE.js';
+import GT from './GT.js';
+import GroupNorm from './GroupNorm.js';
+import InstanceNorm from './InstanceNorm.js';
+import LE from './LE.js';
+import LT from './LT.js';
+import LayerNorm from './LayerNorm.js';
+import LeakyRelu from './LeakyRelu.js';
+import Log from './Log.js';
+import Max from './Max.js';
+import Min from './Min.js';
+import Mul from './Mul.js';
+import NE from './NE.js';
+import Negative from './Negative.js';
+import Not from './Not.js';
+import Or from './Or.js';
+import Pow from './Pow.js';
+import ReduceBackMean from './ReduceBackMean.js';
+import ReduceBackSum from './ReduceBackSum.js';
+import ReduceFrontMean from './ReduceFrontMean.js';
+import ReduceFrontSum from './ReduceFrontSum.js';
+import ReduceMax from './ReduceMax.js';
+import ReduceMean from './ReduceMean.js';
+import ReduceMin from './ReduceMin.js';
+import ReduceSum from './ReduceSum.js';
+import ResizeNearest from './ResizeNearest.js';
+import Scale from './Scale.js';
+import Sigmoid from './Sigmoid.js';
+import Softmax from './Softmax.js';
+import SpatialBN from './SpatialBN.js';
+import Sqrt from './Sqrt.js';
+import Sub from './Sub.js';
+import Sum from './Sum.js';
+import Tanh from './Tanh.js';
+import TopK from './TopK.js';
+import UpsampleBilinear from './UpsampleBilinear.js';
+import UpsampleNearest from './UpsampleNearest.js';
+import Xor from './Xor.js';
 import Alias from './Alias.js';
 import AliasWithName from './AliasWithName.js';
 import BatchGather from './BatchGather.js';
@@ -56,8 +105,14 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   GivenTensorFill, GivenTensorDoubleFill, GivenTensorIntFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
   GivenTensorBoolFill, GivenTensorStringFill, GivenTensorFp16Fill, GivenTensorByteStringToUInt8Fill,
   GaussianFill, UniformFill, UniformIntFill, XavierFill, MSRAFill, RangeFill, LengthsRangeFill,
-  // activations
-  Relu,
+  // activations and elementwise math
+  Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Exp, Log, Sqrt, Abs, Negative, Clip, Pow, Scale, Dropout,
+  Add, Sub, Mul, Div, Sum, Max, Min, EQ, NE, LT, LE, GT, GE, And, Or, Xor, Not,
+  // reductions
+  ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceFrontSum, ReduceBackSum, ReduceFrontMean, ReduceBackMean,
+  ArgMax, ArgMin, TopK,
+  // normalisation and resizing
+  SpatialBN, AffineChannel, GroupNorm, InstanceNorm, LayerNorm, ResizeNearest, UpsampleNearest, UpsampleBilinear,
   // shape and tensor ops
   Reshape, Flatten, FlattenToVec, Squeeze, ExpandDims, Transpose, Concat, Split, Slice, Shape, Gather, BatchGather,
   Cast, Range, ScatterAssign, Conditional, PadImage, NumpyTile,

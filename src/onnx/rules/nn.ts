@@ -1,0 +1,182 @@
+// Gemm/MatMul, softmax, normalisation, dropout, reductions, arg-max and top-k
+// (caffe2/onnx/backend.cc CreateGemm, CreateMatMul, CreateLogSoftmax, CreateBatchNormalization,
+// CreateDropout, CreateLRN, CreateArgMaxMin; the rest follow the generic path).
+
+import { Tensor } from '../../core/tensor.js';
+import type { ArgValue, RuleCtx } from '../context.js';
+import { F, I, INTS, normAxis } from '../context.js';
+import type { RuleSet } from './index.js';
+
+const gemm = (c: RuleCtx): void => {
+  c.only('alpha', 'beta', 'transA', 'transB', 'broadcast');
+  let a = c.in(0);
+  const b = c.in(1);
+  const cIn = c.input(2);
+  let bias = cIn;
+  const alpha = c.attrs.float('alpha', 1), beta = c.attrs.float('beta', 1);
+  if (alpha !== 1) { const s = c.dummy(); c.emit('Scale', [a], [s], { scale: F(alpha) }); a = s; }
+  if (bias && beta !== 1) { const s = c.dummy(); c.emit('Scale', [bias], [s], { scale: F(beta) }); bias = s; }
+  const transA = c.attrs.int('transA', 0), transB = c.attrs.int('transB', 0);
+  const broadcast = c.attrs.int('broadcast', c.opset > 6 ? 1 : 0);
+  // FC needs a 1-D bias of N values (a 1-element bias only when N is 1)
+  const fc = (): boolean => {
+    if (!cIn) return false;
+    const cs = c.info(cIn)?.shape;
+    if (!cs || cs.length !== 1) return false;
+    if (cs[0] === 1) {
+      const bs = c.info(b)?.shape;
+      const last = transB ? 0 : 1;
+      if (!bs || bs.length <= last || bs[last] !== 1) return false;
+    }
+    return true;
+  };
+  if (!transA && broadcast && fc()) {
+    c.emit(transB ? 'FC' : 'FCTransposed', [a, b, bias!], [c.out(0)]);
+    return;
+  }
+  const ab = bias ? c.dummy() : c.out(0);
+  c.emit('MatMul', [a, b], [ab], { trans_a: I(transA), trans_b: I(transB) });
+  if (bias) c.emit('Add', [ab, bias], [c.out(0)]);
+};
+
+/**
+ * Softmax and LogSoftmax. Before opset 13 ONNX coerces to 2-D at `axis` exactly as Caffe2 does.
+ * From 13 the softmax runs along `axis` alone: Caffe2's 2-D form is the same when every later dim
+ * is 1; otherwise the axis is transposed last and back.
+ */
+const softmax = (log: boolean) => (c: RuleCtx): void => {
+  c.only('axis');
+  const x = c.in(0), y = c.out(0);
+  const finish = (from: string, to: string): void => { if (log) c.emit('Log', [from], [to]); };
+  if (c.opset < 13) {
+    let axis = c.attrs.int('axis', 1);
+    if (axis < 0) axis = normAxis(c, axis, c.rank(x));
+    const s = log ? c.dummy() : y;
+    c.emit('Softmax', [x], [s], { axis: I(axis) });
+    finish(s, y);
+    return;
+  }
+  const shape = c.shape(x);
+  const r = shape.length;
+  const axis = normAxis(c, c.attrs.int('axis', -1), r);
+  if (shape.slice(axis + 1).every((d) => d === 1)) {
+    const s = log ? c.dummy() : y;
+    c.emit('Softmax', [x], [s], { axis: I(axis) });
+    finish(s, y);
+    return;
+  }
+  const perm = [...Array(r).keys()];
+  perm[axis] = r - 1; perm[r - 1] = axis;
+  const t = c.dummy(), s = c.dummy();
+  c.emit('Transpose', [x], [t], { axes: INTS(perm) });
+  c.emit('Softmax', [t], [s], { axis: I(r - 1) });
+  const back = log ? c.dummy() : y;
+  c.emit('Transpose', [s], [back], { axes: INTS(perm) });
+  finish(back, y);
+};
+
+const batchNorm = (c: RuleCtx): void => {
+  c.only('epsilon', 'momentum', 'spatial', 'is_test', 'consumed_inputs', 'training_mode');
+  if (c.attrs.int('training_mode', 0)) c.fail('training_mode=1 (batch statistics) is not an inference op');
+  if (c.attrs.int('spatial', 1) !== 1) c.fail('spatial=0 (per-activation statistics) has no Caffe2 SpatialBN form');
+  if (c.numOutputs > 1) c.fail('the running mean/var outputs are training outputs');
+  const args: Record<string, ArgValue> = {};
+  if (c.attrs.has('epsilon')) args['epsilon'] = F(c.attrs.float('epsilon', 1e-5));
+  if (c.attrs.has('momentum')) args['momentum'] = F(c.attrs.float('momentum', 0.9));
+  args['is_test'] = I(1);
+  c.emit('SpatialBN', [c.in(0), c.in(1), c.in(2), c.in(3), c.in(4)], [c.out(0)], args);
+};
+
+/** ONNX GroupNormalization: opset 18 scales per group (expanded to channels here), 21 per channel. */
+const groupNorm = (c: RuleCtx): void => {
+  c.only('epsilon', 'num_groups', 'stash_type');
+  const x = c.in(0);
+  const groups = c.attrs.int('num_groups');
+  if (groups === undefined) c.fail("attribute 'num_groups' is required");
+  const channels = c.shape(x)[1];
+  let gamma = c.in(1), beta = c.in(2);
+  const per = (name: string): string => {
+    const n = c.shape(name).reduce((p, q) => p * q, 1);
+    if (n === channels) return name;
+    if (n !== groups || channels === undefined || channels < 0) c.fail(`'${name}' has ${n} values for ${channels} channels in ${groups} groups`);
+    const v = c.constFloats(name, 'a per-group scale or bias');
+    const out = Tensor.from('float32', [channels], Array.from({ length: channels }, (_, ch) => v[Math.floor(ch / (channels / groups))]!));
+    const blob = c.dummy();
+    c.emitConstant(blob, out);
+    return blob;
+  };
+  gamma = per(gamma); beta = per(beta);
+  c.emit('GroupNorm', [x, gamma, beta], [c.out(0)], { group: I(groups), epsilon: F(c.attrs.float('epsilon', 1e-5)) });
+};
+
+const dropout = (c: RuleCtx): void => {
+  c.only('ratio', 'is_test', 'consumed_inputs', 'seed');
+  if (c.numOutputs > 1) c.fail('the mask output is a training output');
+  if (c.input(2)) {
+    const training = c.constInts(c.in(2), 'training_mode');
+    if (training[0]) c.fail('training_mode=true drops values at random');
+  }
+  const args: Record<string, ArgValue> = {};
+  if (c.opset < 12 && c.attrs.has('ratio')) args['ratio'] = F(c.attrs.float('ratio', 0.5));
+  args['is_test'] = I(1);
+  c.emit('Dropout', [c.in(0)], [c.out(0)], args);
+};
+
+/** Reduce*: axes as an attribute (ReduceSum < 13, others < 18) or a constant input. */
+const reduce = (type: string, inputSince: number) => (c: RuleCtx): void => {
+  c.only('axes', 'keepdims', 'noop_with_empty_axes');
+  const x = c.in(0);
+  let axes: number[] | undefined = c.opset < inputSince ? c.attrs.ints('axes') : c.input(1) ? c.constInts(c.in(1), 'axes') : undefined;
+  if ((!axes || !axes.length) && c.attrs.int('noop_with_empty_axes', 0)) { c.emit('Copy', [x], [c.out(0)]); return; }
+  if (axes?.some((a) => a < 0)) { const r = c.rank(x); axes = axes.map((a) => normAxis(c, a, r, 'axes')); }
+  const args: Record<string, ArgValue> = {};
+  if (axes && axes.length) args['axes'] = INTS(axes);
+  args['keepdims'] = I(c.attrs.int('keepdims', 1));
+  c.emit(type, [x], [c.out(0)], args);
+};
+
+const argMaxMin = (type: 'ArgMax' | 'ArgMin') => (c: RuleCtx): void => {
+  c.only('axis', 'keepdims', 'select_last_index');
+  if (c.attrs.int('select_last_index', 0)) c.fail('select_last_index=1 (last of equal values) has no Caffe2 form');
+  const x = c.in(0);
+  let axis = c.attrs.int('axis', 0);
+  if (axis < 0) axis = normAxis(c, axis, c.rank(x));
+  c.emit(type, [x], [c.out(0)], { axis: I(axis), keepdims: I(c.attrs.int('keepdims', 1)) });
+};
+
+const topK = (c: RuleCtx): void => {
+  c.only('k', 'axis', 'largest', 'sorted');
+  if (c.attrs.int('largest', 1) !== 1) c.fail('largest=0 (smallest k) has no Caffe2 TopK form');
+  const x = c.in(0);
+  const k = c.opset < 10 ? c.attrs.int('k') : c.constInts(c.in(1), 'K')[0];
+  if (k === undefined) c.fail("attribute 'k' is required");
+  let axis = c.attrs.int('axis', -1);
+  if (axis < 0) axis = normAxis(c, axis, c.rank(x));
+  c.emit('TopK', [x], [c.out(0), c.out(1)], { k: I(k), axis: I(axis) });
+};
+
+export const NN_RULES: Readonly<Record<string, RuleSet>> = {
+  Gemm: { '1+': gemm },
+  MatMul: { '1+': (c) => { c.only(); c.emit('BatchMatMul', [c.in(0), c.in(1)], [c.out(0)], { broadcast: I(1) }); } },
+  Softmax: { '1+': softmax(false) },
+  LogSoftmax: { '1+': softmax(true) },
+  BatchNormalization: { '1+': batchNorm },
+  InstanceNormalization: { '1+': (c) => { c.generic('InstanceNorm', { consumed_inputs: null }); } },
+  LRN: {
+    '1+': (c) => {
+      c.only('size', 'alpha', 'beta', 'bias');
+      c.generic('LRN', {}, { ...(c.attrs.has('alpha') ? {} : { alpha: F(1e-4) }), ...(c.attrs.has('beta') ? {} : { beta: F(0.75) }) });
+    },
+  },
+  GroupNormalization: { '18+': groupNorm },
+  Dropout: { '1+': dropout },
+  ReduceMean: { '1+': reduce('ReduceMean', 18) },
+  ReduceSum: { '1+': reduce('ReduceSum', 13) },
+  ReduceMax: { '1+': reduce('ReduceMax', 18) },
+  ReduceMin: { '1+': reduce('ReduceMin', 18) },
+  ReduceL1: { '1+': reduce('ReduceL1', 18) },
+  ReduceL2: { '1+': reduce('ReduceL2', 18) },
+  ArgMax: { '1+': argMaxMin('ArgMax') },
+  ArgMin: { '1+': argMaxMin('ArgMin') },
+  TopK: { '1+': topK },
+};

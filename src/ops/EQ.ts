@@ -1,0 +1,6 @@
+// EQ (caffe2/operators/elementwise_ops.cc): bool C = A == B, numpy or legacy broadcasting; bool, int32, int64, float, double.
+
+import { EQ } from '../../kernels/elementwise.js';
+import { binaryOp } from './elementwise_util.js';
+
+export default binaryOp('EQ', 'compare', EQ, 'bool C = A == B, numpy or legacy broadcasting; bool, int32, int64, float, double.', 'Logic');

@@ -1,0 +1,6 @@
+// GT (caffe2/operators/elementwise_ops.cc): bool C = A > B, numpy or legacy broadcasting; bool, int32, int64, float, double.
+
+import { GT } from '../../kernels/elementwise.js';
+import { binaryOp } from './elementwise_util.js';
+
+export default binaryOp('GT', 'compare', GT, 'bool C = A > B, numpy or legacy broadcasting; bool, int32, int64, float, double.', 'Logic');

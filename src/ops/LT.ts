@@ -1,0 +1,6 @@
+// LT (caffe2/operators/elementwise_ops.cc): bool C = A < B, numpy or legacy broadcasting; bool, int32, int64, float, double.
+
+import { LT } from '../../kernels/elementwise.js';
+import { binaryOp } from './elementwise_util.js';
+
+export default binaryOp('LT', 'compare', LT, 'bool C = A < B, numpy or legacy broadcasting; bool, int32, int64, float, double.', 'Logic');

@@ -1,0 +1,6 @@
+// ReduceFrontMean (caffe2/operators/reduce_front_back_*_ops.cc): Mean (sum / count) over the first num_reduce_dim dims.
+
+import { MEAN_DIV } from '../../kernels/reduce.js';
+import { reduceEndsOp } from './reduce_util.js';
+
+export default reduceEndsOp('ReduceFrontMean', MEAN_DIV, true, ['float32', 'float64'], 'Mean (sum / count) over the first num_reduce_dim (default 1) dims.');

@@ -1,0 +1,349 @@
+// Lowering rules: the Caffe2 op lists they produce (Caffe2 ONNX backend's mapping and our
+// modern-opset extensions), checked exactly, plus numeric runs of the converted nets on
+// hand-computed cases. Unsupported nodes are reported together with names and opsets.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Tensor } from '../../src/core/tensor.js';
+import { f32, i64, node, T } from './build.js';
+import { convert, errorOf, ops, run } from './util.js';
+
+const X = (shape: (number | string)[] = [1, 2, 3, 3], name = 'x') => ({ name, shape });
+
+test('Conv: kernels from kernel_shape, pads in Caffe2 [t,l,b,r] order, half-length pads doubled', () => {
+  const w = f32([4, 2, 3, 3], new Array(72).fill(0.5));
+  assert.equal(ops({
+    opset: 9, nodes: [node('Conv', ['x', 'w'], ['y'], { kernel_shape: [3, 3], pads: [1, 2], strides: [2, 2], group: 1 })],
+    inputs: [X([1, 2, 5, 5])], outputs: [{ name: 'y' }], initializers: [['w', w]],
+  }), ['Conv(x,w)->(y) kernels=[3,3] pads=[1,2,1,2] strides=[2,2] group=1']);
+});
+
+test('Conv: kernel shape from the weights, auto_pad SAME_UPPER resolved to explicit pads', () => {
+  const w = f32([1, 1, 2, 2], [1, 1, 1, 1]);
+  assert.equal(ops({
+    nodes: [node('Conv', ['x', 'w'], ['y'], { auto_pad: 'SAME_UPPER' })],
+    inputs: [X([1, 1, 3, 3])], outputs: [{ name: 'y' }], initializers: [['w', w]],
+  }), ['Conv(x,w)->(y) kernels=[2,2] pads=[0,0,1,1]']);
+});
+
+test('MaxPool ceil_mode=1 becomes extra end padding; the result has ONNX\'s size', () => {
+  const m = {
+    nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 })],
+    inputs: [X([1, 1, 3, 3])], outputs: [{ name: 'y' }],
+  };
+  assert.equal(ops(m), ['MaxPool(x)->(y) kernels=[2,2] strides=[2,2] pads=[0,0,1,1]']);
+  const y = run(m, { x: f32([1, 1, 3, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9]) }).get('y')!;
+  assert.equal(y.shape, [1, 1, 2, 2]);
+  assert.equal(Array.from(y.data as Float32Array), [5, 6, 8, 9]);
+});
+
+test('Global pools and Gemm -> FC (torch nn.Linear), FCTransposed, MatMul + Add with Scale for alpha/beta', () => {
+  const w = f32([3, 4], new Array(12).fill(1)), wt = f32([4, 3], new Array(12).fill(1)), b = f32([3], [1, 2, 3]), b2 = f32([1, 3], [1, 2, 3]);
+  assert.equal(ops({
+    opset: 9,
+    nodes: [
+      node('GlobalAveragePool', ['x'], ['p']),
+      node('Flatten', ['p'], ['f'], { axis: 1 }),
+      node('Gemm', ['f', 'w', 'b'], ['y1'], { transB: 1 }),
+      node('Gemm', ['f', 'wt', 'b'], ['y2']),
+      node('Gemm', ['f', 'wt', 'b2'], ['y3'], { alpha: 2.0, beta: 0.5 }),
+    ],
+    inputs: [X([2, 4, 3, 3])], outputs: [{ name: 'y1' }, { name: 'y2' }, { name: 'y3' }],
+    initializers: [['w', w], ['wt', wt], ['b', b], ['b2', b2]],
+  }), [
+    'AveragePool(x)->(p) global_pooling=1',
+    'Flatten(p)->(f) axis=1',
+    'FC(f,w,b)->(y1)',
+    'FCTransposed(f,wt,b)->(y2)',
+    'Scale(f)->(OC2_DUMMY_0) scale=2f',
+    'MatMul(OC2_DUMMY_0,wt)->(OC2_DUMMY_2) trans_a=0 trans_b=0',
+    'Add(OC2_DUMMY_2,OC2_DUMMY_1)->(y3)',
+  ]);
+});
+
+test('Gemm numbers: alpha*A*B + beta*C through MatMul + Add', () => {
+  const y = run({
+    nodes: [node('Gemm', ['a', 'b', 'c'], ['y'], { alpha: 2.0, beta: 0.5, transA: 1 })],
+    inputs: [{ name: 'a', shape: [2, 1] }], outputs: [{ name: 'y' }],
+    initializers: [['b', f32([2, 2], [1, 2, 3, 4])], ['c', f32([2], [10, 20])]],
+  }, { a: f32([2, 1], [1, 1]) }).get('y')!;
+  // A^T = [1, 1]; A^T B = [4, 6]; 2 * [4, 6] + 0.5 * [10, 20]
+  assert.equal(Array.from(y.data as Float32Array), [13, 22]);
+});
+
+test('Reshape and Concat get Caffe2\'s dummy second output, named OC2_DUMMY_n past names in use', () => {
+  assert.equal(ops({
+    nodes: [
+      node('Reshape', ['x', 'shape'], ['r']),
+      node('Concat', ['r', 'OC2_DUMMY_0'], ['y'], { axis: -1 }),
+    ],
+    inputs: [X([2, 3]), { name: 'OC2_DUMMY_0', shape: [3, 2] }], outputs: [{ name: 'y' }],
+    initializers: [['shape', i64([2], [3, 2])]],
+  }), ['Reshape(x,shape)->(r,OC2_DUMMY_1)', 'Concat(r,OC2_DUMMY_0)->(y,OC2_DUMMY_2) axis=1']);
+});
+
+test('Upsample: opset 7 attribute form -> ResizeNearest args; opset 9 -> Slice of the scales + 2-input ResizeNearest', () => {
+  assert.equal(ops({
+    opset: 7, nodes: [node('Upsample', ['x'], ['y'], { mode: 'nearest', scales: { floats: [1, 1, 2, 3] } })],
+    inputs: [X()], outputs: [{ name: 'y' }],
+  }), ['ResizeNearest(x)->(y) height_scale=2f width_scale=3f']);
+  const nine = {
+    opset: 9, nodes: [node('Upsample', ['x', 's'], ['y'], { mode: 'nearest' })],
+    inputs: [X([1, 1, 2, 2]), { name: 's', shape: [4] }], outputs: [{ name: 'y' }],
+  };
+  assert.equal(ops(nine), ['Slice(s)->(OC2_DUMMY_0) starts=[2] ends=[-1]', 'ResizeNearest(x,OC2_DUMMY_0)->(y)']);
+  const y = run(nine, { x: f32([1, 1, 2, 2], [1, 2, 3, 4]), s: f32([4], [1, 1, 2, 2]) }).get('y')!;
+  assert.equal(Array.from(y.data as Float32Array), [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+});
+
+test('Upsample(mode=linear) by 2 is half-pixel bilinear (PyTorch align_corners=False), borders included', () => {
+  const y = run({
+    opset: 9, nodes: [node('Upsample', ['x', 's'], ['y'], { mode: 'linear' })],
+    inputs: [X([1, 1, 1, 3])], outputs: [{ name: 'y' }], initializers: [['s', f32([4], [1, 1, 1, 2])]],
+  }, { x: f32([1, 1, 1, 3], [0, 4, 8]) }).get('y')!;
+  // src = (o + 0.5)/2 - 0.5, clamped: 0, 1, 3, 5, 7, 8
+  assert.equal(Array.from(y.data as Float32Array), [0, 1, 3, 5, 7, 8]);
+});
+
+test('Upsample(mode=linear) with upsampleLinear=align_corners is Caffe2 UpsampleBilinear', () => {
+  assert.equal(ops({
+    opset: 9, nodes: [node('Upsample', ['x', 's'], ['y'], { mode: 'linear' })],
+    inputs: [X()], outputs: [{ name: 'y' }], initializers: [['s', f32([4], [1, 1, 2, 2])]],
+  }, { rules: { upsampleLinear: 'align_corners' } }), ['UpsampleBilinear(x)->(y) height_scale=2f width_scale=2f']);
+});
+
+test('Resize (opset 13) linear half_pixel x2 and nearest x3 numbers', () => {
+  const lin = run({
+    nodes: [node('Resize', ['x', '', 's'], ['y'], { mode: 'linear' })],
+    inputs: [X([1, 1, 2, 1])], outputs: [{ name: 'y' }], initializers: [['s', f32([4], [1, 1, 2, 1])]],
+  }, { x: f32([1, 1, 2, 1], [0, 8]) }).get('y')!;
+  assert.equal(Array.from(lin.data as Float32Array), [0, 2, 6, 8]);
+  const near = run({
+    nodes: [node('Resize', ['x', '', 's'], ['y'], { mode: 'nearest' })],
+    inputs: [X([1, 1, 1, 2])], outputs: [{ name: 'y' }], initializers: [['s', f32([4], [1, 1, 1, 3])]],
+  }, { x: f32([1, 1, 1, 2], [5, 6]) }).get('y')!;
+  assert.equal(Array.from(near.data as Float32Array), [5, 5, 5, 6, 6, 6]);
+});
+
+test('Constant and ConstantOfShape become fills folded into the init net', () => {
+  const r = convert({
+    nodes: [
+      node('Constant', [], ['c'], { value: { t: { dims: BigInt64Array.of(2n), data_type: T.FLOAT, float_data: Float32Array.of(1, 2) } } }),
+      node('ConstantOfShape', ['shp'], ['z'], { value: { t: { dims: BigInt64Array.of(1n), data_type: T.INT64, int64_data: BigInt64Array.of(7n) } } }),
+      node('Add', ['x', 'c'], ['y']),
+      node('Cast', ['z'], ['zf'], { to: T.FLOAT }),
+      node('Add', ['y', 'zf'], ['out']),
+    ],
+    inputs: [X([2])], outputs: [{ name: 'out' }], initializers: [['shp', i64([1], [2])]],
+  });
+  assert.equal(r.predictNet.op.map((o) => o.type), ['Add', 'Add']);
+  assert.equal(r.initNet.op.map((o) => `${o.type}->${o.output[0]}`), ['GivenTensorFill->c', 'GivenTensorFill->zf']);
+  assert.equal(r.summary.folded, 3);
+});
+
+test('Cast maps ONNX type numbers to Caffe2\'s; Cast-1 takes a type name', () => {
+  assert.equal(ops({
+    opset: 9,
+    nodes: [node('Cast', ['x'], ['a'], { to: T.INT64 }), node('Cast', ['a'], ['b'], { to: T.UINT8 }), node('Cast', ['b'], ['c'], { to: T.DOUBLE }), node('Cast', ['c'], ['d'], { to: T.BOOL })],
+    inputs: [X([2])], outputs: [{ name: 'd' }],
+  }), ['Cast(x)->(a) to=10', 'Cast(a)->(b) to=6', 'Cast(b)->(c) to=13', 'Cast(c)->(d) to=5']);
+  assert.match(errorOf(() => ops({ opset: 9, nodes: [node('Cast', ['x'], ['y'], { to: T.UINT32 })], inputs: [X([2])], outputs: [{ name: 'y' }] })),
+    /#0 Cast 'y' \(opset 9: casting to UINT32 has no Caffe2 equivalent\)/);
+  assert.equal(ops({ opset: 1, nodes: [node('Cast', ['x'], ['y'], { to: 'INT32' })], inputs: [X([2])], outputs: [{ name: 'y' }] }), ['Cast(x)->(y) to=2']);
+});
+
+test('Pad -> PadImage [t, l, b, r]; other layouts unsupported', () => {
+  assert.equal(ops({
+    opset: 9, nodes: [node('Pad', ['x'], ['y'], { pads: [0, 0, 1, 2, 0, 0, 3, 4], mode: 'reflect' })],
+    inputs: [X([1, 1, 5, 5])], outputs: [{ name: 'y' }],
+  }), ['PadImage(x)->(y) pads=[1,2,3,4] mode="reflect"']);
+  assert.match(errorOf(() => ops({
+    opset: 11, nodes: [node('Pad', ['x', 'p'], ['y'])], inputs: [X([2, 2])], outputs: [{ name: 'y' }], initializers: [['p', i64([4], [1, 1, 1, 1])]],
+  })), /Caffe2 PadImage pads the two spatial dims of a 4-D NCHW tensor only/);
+});
+
+test('Slice: inclusive-end conversion (negative v -> v-1, INT64_MAX -> -1), one Slice per sliced axis', () => {
+  const m = {
+    opset: 9, nodes: [node('Slice', ['x'], ['y'], { starts: [1, -2], ends: [9223372036854775807n, -1n], axes: [0, 1] })],
+    inputs: [X([3, 4])], outputs: [{ name: 'y' }],
+  };
+  assert.equal(ops(m), [
+    'Slice(x)->(OC2_DUMMY_0) starts=[1,0] ends=[-1,-1]',
+    'Slice(OC2_DUMMY_0)->(y) starts=[0,-3] ends=[-1,-2]',
+  ]);
+  const y = run(m, { x: f32([3, 4], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) }).get('y')!;
+  assert.equal(y.shape, [2, 1]);
+  assert.equal(Array.from(y.data as Float32Array), [6, 10]);
+});
+
+test('Slice opset 10+ with constant inputs; steps other than 1 are unsupported', () => {
+  const y = run({
+    nodes: [node('Slice', ['x', 'st', 'en', 'ax'], ['y'])],
+    inputs: [X([2, 5])], outputs: [{ name: 'y' }],
+    initializers: [['st', i64([1], [1])], ['en', i64([1], [4])], ['ax', i64([1], [-1])]],
+  }, { x: f32([2, 5], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) }).get('y')!;
+  assert.equal(Array.from(y.data as Float32Array), [1, 2, 3, 6, 7, 8]);
+  assert.match(errorOf(() => ops({
+    nodes: [node('Slice', ['x', 'st', 'en', 'ax', 'sp'], ['y'])], inputs: [X([2, 5])], outputs: [{ name: 'y' }],
+    initializers: [['st', i64([1], [0])], ['en', i64([1], [4])], ['ax', i64([1], [1])], ['sp', i64([1], [2])]],
+  })), /steps \[2\]: Caffe2 Slice has no step/);
+});
+
+test('Split, MatMul -> BatchMatMul(broadcast=1), BatchNormalization -> SpatialBN(is_test=1), LogSoftmax, Reciprocal, ArgMax, Dropout, Identity', () => {
+  const ch = f32([2], [1, 1]);
+  assert.equal(ops({
+    opset: 9,
+    nodes: [
+      node('Split', ['x'], ['s0', 's1'], { split: [1, 1] }),
+      node('MatMul', ['s0', 's1'], ['m']),
+      node('BatchNormalization', ['x', 'g', 'b', 'mu', 'v'], ['bn'], { epsilon: 1e-3, momentum: 0.9 }),
+      node('LogSoftmax', ['m'], ['ls'], { axis: 1 }),
+      node('Reciprocal', ['ls'], ['rc']),
+      node('ArgMax', ['rc'], ['am']),
+      node('Dropout', ['bn'], ['dr'], { ratio: 0.3 }),
+      node('Identity', ['dr'], ['id']),
+    ],
+    inputs: [X([2, 2, 2, 2])], outputs: [{ name: 'am' }, { name: 'id' }],
+    initializers: [['g', ch], ['b', ch], ['mu', ch], ['v', ch]],
+  }), [
+    'Split(x)->(s0,s1) axis=0 split=[1,1]',
+    'BatchMatMul(s0,s1)->(m) broadcast=1',
+    'SpatialBN(x,g,b,mu,v)->(bn) epsilon=0.0010000000474974513f momentum=0.8999999761581421f is_test=1',
+    'Softmax(m)->(OC2_DUMMY_0) axis=1',
+    'Log(OC2_DUMMY_0)->(ls)',
+    'Pow(ls)->(rc) exponent=-1f',
+    'ArgMax(rc)->(am) axis=0 keepdims=1',
+    'Dropout(bn)->(dr) ratio=0.30000001192092896f is_test=1',
+    'Copy(dr)->(id)',
+  ]);
+});
+
+test('Softmax opset 13 along a middle axis: transposed last and back; numbers match a hand softmax', () => {
+  const m = { nodes: [node('Softmax', ['x'], ['y'], { axis: 1 })], inputs: [X([1, 2, 2])], outputs: [{ name: 'y' }] };
+  assert.equal(ops(m), [
+    'Transpose(x)->(OC2_DUMMY_0) axes=[0,2,1]',
+    'Softmax(OC2_DUMMY_0)->(OC2_DUMMY_1) axis=2',
+    'Transpose(OC2_DUMMY_1)->(y) axes=[0,2,1]',
+  ]);
+  const y = run(m, { x: f32([1, 2, 2], [0, 0, Math.log(3), 0]) }).get('y')!;
+  const got = Array.from(y.data as Float32Array);
+  [0.25, 0.5, 0.75, 0.5].forEach((v, i) => assert.ok(Math.abs(got[i]! - v) < 1e-6, `y[${i}] = ${got[i]}, want ${v}`));
+});
+
+test('Squeeze/Unsqueeze: axes -> dims (inputs from opset 13), negative axes normalised', () => {
+  assert.equal(ops({
+    nodes: [node('Unsqueeze', ['x', 'a'], ['u']), node('Squeeze', ['u', 'b'], ['y'])],
+    inputs: [X([3])], outputs: [{ name: 'y' }], initializers: [['a', i64([2], [-1, 0])], ['b', i64([1], [-1])]],
+  }), ['ExpandDims(x)->(u) dims=[0,2]', 'Squeeze(u)->(y) dims=[2]']);
+  assert.equal(ops({ opset: 9, nodes: [node('Unsqueeze', ['x'], ['y'], { axes: [0] })], inputs: [X([3])], outputs: [{ name: 'y' }] }), ['ExpandDims(x)->(y) dims=[0]']);
+});
+
+test('a constant-only subgraph (Shape of a weight, Gather, Concat) folds into parameters', () => {
+  const r = convert({
+    nodes: [
+      node('Shape', ['w'], ['s']),
+      node('Gather', ['s', 'i'], ['d'], { axis: 0 }),
+      node('Unsqueeze', ['d', 'zero'], ['du']),
+      node('Concat', ['du', 'minus1'], ['shape'], { axis: 0 }),
+      node('Reshape', ['x', 'shape'], ['y']),
+    ],
+    inputs: [X([2, 6])], outputs: [{ name: 'y' }],
+    initializers: [['w', f32([3, 4], new Array(12).fill(0))], ['i', i64([], [0])], ['zero', i64([1], [0])], ['minus1', i64([1], [-1])]],
+  });
+  assert.equal(r.predictNet.op.map((o) => o.type), ['Reshape']);
+  const shape = r.initNet.op.find((o) => o.output[0] === 'shape')!;
+  assert.is(shape.type, 'GivenTensorInt64Fill');
+  assert.equal(shape.arg.map((a) => [a.name, Array.from(a.ints, Number)]), [['shape', [2]], ['values', [3, -1]]]);
+});
+
+test('_caffe2 nodes pass through with their attributes as args, checked against the op schema', () => {
+  const m = (extra: Record<string, number | string>) => ({
+    opset: 9, extraOpsets: [['org.pytorch._caffe2', 1]] as [string, number][],
+    nodes: [node('ResizeNearest', ['x'], ['y'], { order: 'NCHW', width_scale: { f: 2 }, height_scale: { f: 2 }, ...extra }, { domain: 'org.pytorch._caffe2' })],
+    inputs: [X()], outputs: [{ name: 'y' }],
+  });
+  assert.equal(ops(m({})), ['ResizeNearest(x)->(y) order="NCHW" width_scale=2f height_scale=2f']);
+  assert.is(errorOf(() => ops(m({ bogus: 1 }))), "test.onnx op #0 ResizeNearest -> 'y' arg 'bogus': Caffe2 ResizeNearest: unknown argument (known: width_scale, height_scale, order)");
+});
+
+test('every unsupported node is reported at once with its name and opset', () => {
+  const msg = errorOf(() => ops({
+    opset: 13,
+    nodes: [
+      node('NonZero', ['x'], ['nz'], {}, { name: 'nz_node' }),
+      node('Relu', ['x'], ['r']),
+      node('Resize', ['r', '', 's'], ['rs'], { mode: 'cubic' }, { name: 'cubic' }),
+      node('Unique', ['r'], ['u']),
+      node('Add', ['nz', 'u'], ['y']),
+    ],
+    inputs: [X()], outputs: [{ name: 'y' }, { name: 'rs' }], initializers: [['s', f32([4], [1, 1, 2, 2])]],
+  }));
+  assert.is(msg, "test.onnx: 3 unsupported ops (NonZero, Resize, Unique): #0 NonZero 'nz_node' (opset 13: no lowering to Caffe2 ops), #2 Resize 'cubic' (opset 13: mode 'cubic' has no Caffe2 form), #3 Unique 'u' (opset 13: no lowering to Caffe2 ops)");
+});
+
+test('a node from an unknown domain and a graph input of an unsupported type are reported', () => {
+  const msg = errorOf(() => ops({
+    extraOpsets: [['com.microsoft', 1]],
+    nodes: [node('FusedConv', ['x'], ['y'], {}, { domain: 'com.microsoft' })],
+    inputs: [{ name: 'x', type: T.UINT64, shape: [2] }], outputs: [{ name: 'y' }],
+  }));
+  assert.match(msg, /#-1 graph input 'x' \(has element type 13, which a Caffe2 tensor cannot hold\)/);
+  assert.match(msg, /#0 com\.microsoft::FusedConv 'y' \(opset 1: domain 'com\.microsoft' is not an ONNX or Caffe2 domain\)/);
+});
+
+test('a model-local function is inlined (ref_attr_name takes the caller\'s attribute)', () => {
+  const fn = {
+    name: 'Scaled', domain: 'local', input: ['a'], output: ['b'], attribute: ['k'],
+    opset_import: [{ domain: '', version: 13n }],
+    node: [
+      { op_type: 'Constant', input: [], output: ['c'], attribute: [{ name: 'value_float', type: 1, ref_attr_name: 'k' }] },
+      { op_type: 'Mul', input: ['a', 'c'], output: ['b'] },
+    ],
+  };
+  const y = run({
+    ir: 8, extraOpsets: [['local', 1]], functions: [fn],
+    nodes: [node('Scaled', ['x'], ['y'], { k: 3.5 }, { domain: 'local' })],
+    inputs: [X([2])], outputs: [{ name: 'y' }],
+  }, { x: f32([2], [1, 2]) }).get('y')!;
+  assert.equal(Array.from(y.data as Float32Array), [3.5, 7]);
+});
+
+test('RoiAlign (opset 16) -> batch column + Caffe2 RoIAlign(aligned=1)', () => {
+  assert.equal(ops({
+    opset: 16, nodes: [node('RoiAlign', ['x', 'rois', 'idx'], ['y'], { output_height: 2, output_width: 2, spatial_scale: 0.5 })],
+    inputs: [X([1, 2, 4, 4]), { name: 'rois', shape: [3, 4] }, { name: 'idx', type: T.INT64, shape: [3] }], outputs: [{ name: 'y' }],
+  }), [
+    'Cast(idx)->(OC2_DUMMY_0) to=1',
+    'ExpandDims(OC2_DUMMY_0)->(OC2_DUMMY_1) dims=[1]',
+    'Concat(OC2_DUMMY_1,rois)->(OC2_DUMMY_2,OC2_DUMMY_3) axis=1',
+    'RoIAlign(x,OC2_DUMMY_2)->(y) order="NCHW" spatial_scale=0.5f pooled_h=2 pooled_w=2 sampling_ratio=0 aligned=1',
+  ]);
+});
+
+test('a graph output that is a constant is produced by a Copy in the predict net', () => {
+  const r = convert({
+    nodes: [node('Constant', [], ['y'], { value: { t: { dims: BigInt64Array.of(1n), data_type: T.FLOAT, float_data: Float32Array.of(4) } } }), node('Relu', ['x'], ['r'])],
+    inputs: [X([1])], outputs: [{ name: 'y' }, { name: 'r' }],
+  });
+  assert.equal(r.predictNet.op.map((o) => `${o.type}(${o.input})->(${o.output})`), ['Relu(x)->(r)', 'Copy(OC2_DUMMY_0)->(y)']);
+  const out = run({
+    nodes: [node('Constant', [], ['y'], { value: { t: { dims: BigInt64Array.of(1n), data_type: T.FLOAT, float_data: Float32Array.of(4) } } }), node('Relu', ['x'], ['r'])],
+    inputs: [X([1])], outputs: [{ name: 'y' }, { name: 'r' }],
+  }, { x: f32([1], [-1]) });
+  assert.equal(Array.from(out.get('y')!.data as Float32Array), [4]);
+});
+
+test('an input used before it is defined is a format error naming it', () => {
+  assert.match(errorOf(() => ops({ nodes: [node('Relu', ['later'], ['y']), node('Relu', ['x'], ['later'])], inputs: [X([1])], outputs: [{ name: 'y' }] })),
+    /test\.onnx op #0 Relu -> 'later': input 'later' is neither a graph input, an initializer, nor the output of an earlier node/);
+});
+
+test('integer tensors survive lowering: a Gather of int64 indices keeps its dtype', () => {
+  const y = run({
+    nodes: [node('Gather', ['x', 'i'], ['y'], { axis: 1 })],
+    inputs: [X([2, 3])], outputs: [{ name: 'y' }], initializers: [['i', i64([2], [2, 0])]],
+  }, { x: f32([2, 3], [1, 2, 3, 4, 5, 6]) }).get('y')!;
+  assert.equal(Array.from(y.data as Float32Array), [3, 1, 6, 4]);
+  assert.ok(y instanceof Tensor);
+});
+
+test.run();
