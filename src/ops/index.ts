@@ -94,6 +94,9 @@ import BoxWithNMSLimit from './BoxWithNMSLimit.js';
 import CollectRpnProposals from './CollectRpnProposals.js';
 import DistributeFpnProposals from './DistributeFpnProposals.js';
 import CollectAndDistributeFpnRpnProposals from './CollectAndDistributeFpnRpnProposals.js';
+import RoIAlign from './RoIAlign.js';
+import RoIAlignRotated from './RoIAlignRotated.js';
+import BatchPermutation from './BatchPermutation.js';
 import {
   GivenTensorBoolFill, GivenTensorDoubleFill, GivenTensorFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
   GivenTensorIntFill, GivenTensorStringFill,
@@ -118,7 +121,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   Cast, Range, ScatterAssign, Conditional, PadImage, NumpyTile,
   Copy, Alias, AliasWithName, EnsureCPUOutput, CopyGPUToCPU, CopyCPUToGPU,
   // detection
-  GenerateProposals, BBoxTransform, BoxWithNMSLimit, CollectRpnProposals, DistributeFpnProposals, CollectAndDistributeFpnRpnProposals,
+  GenerateProposals, BBoxTransform, BoxWithNMSLimit, CollectRpnProposals, DistributeFpnProposals, CollectAndDistributeFpnRpnProposals, RoIAlign, RoIAlignRotated, BatchPermutation,
 ];
 
 export const defaultRegistry = new OpRegistry(ALL_OPS);
