@@ -15,6 +15,14 @@ import UniformFill from './UniformFill.js';
 import UniformIntFill from './UniformIntFill.js';
 import XavierFill from './XavierFill.js';
 import Relu from './Relu.js';
+import AveragePool from './AveragePool.js';
+import BatchMatMul from './BatchMatMul.js';
+import Conv from './Conv.js';
+import ConvTranspose from './ConvTranspose.js';
+import FC from './FC.js';
+import FCTransposed from './FCTransposed.js';
+import MatMul from './MatMul.js';
+import MaxPool from './MaxPool.js';
 import Abs from './Abs.js';
 import Add from './Add.js';
 import AffineChannel from './AffineChannel.js';
@@ -103,6 +111,8 @@ import {
 } from './GivenTensorFill.js';
 
 export const ALL_OPS: readonly AnyOpDef[] = [
+  // dense layers: convolution, pooling, matrix products
+  Conv, ConvTranspose, MaxPool, AveragePool, FC, FCTransposed, MatMul, BatchMatMul,
   // fills (init nets)
   ConstantFill,
   GivenTensorFill, GivenTensorDoubleFill, GivenTensorIntFill, GivenTensorInt16Fill, GivenTensorInt64Fill,

@@ -1,0 +1,27 @@
+// AveragePool (caffe2/operators/pool_op.cc; aliases AveragePool1D/2D/3D): the mean over each window
+// clipped to the input. The divisor is the clipped window size, or with count_include_pad always
+// kD·kH·kW (even where the window passes the padding: PyTorch stops at the padded edge instead).
+
+import { avgPool, globalAvgPool } from '../../kernels/pool.js';
+import { arg, defineOp } from './schema.js';
+import { normalizePool, poolArgs, poolGeom, poolInfer, type PoolParams, type PoolState } from './pool_util.js';
+
+const args = { ...poolArgs, count_include_pad: arg.bool(false) };
+
+interface Params extends PoolParams { readonly countIncludePad: boolean }
+
+export default defineOp<typeof args, Params, PoolState>({
+  type: 'AveragePool', aliases: ['AveragePool1D', 'AveragePool2D', 'AveragePool3D'], category: 'Pool',
+  doc: 'NCHW average pooling over clipped windows (count_include_pad: divide by the kernel size), or global.',
+  inputs: [{ name: 'X' }], outputs: [{ name: 'Y' }],
+  args,
+  normalize(a) { return { ...normalizePool(a), countIncludePad: a.count_include_pad }; },
+  infer([x], p) { return [{ dtype: 'float32', shape: poolInfer(x!, p) }]; },
+  prepare() { return {}; },
+  run(ctx, p) {
+    const x = ctx.in(0), y = ctx.out(0).data as Float32Array, xd = x.data as Float32Array;
+    const g = poolGeom(ctx.state, x.shape, p);
+    if (p.global) globalAvgPool(y, xd, g.N * g.C, g.inD * g.inH * g.inW);
+    else avgPool(y, xd, g, p.countIncludePad);
+  },
+});

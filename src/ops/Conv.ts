@@ -1,0 +1,92 @@
+// Conv (caffe2/operators/conv_op.cc, conv_op_impl.h; aliases Conv1D/2D/3D): NCHW cross-correlation
+// with groups, dilation and zero padding, plus an optional per-channel bias. X [N, C, *spatial]
+// (1 to 3 spatial dims), filter [M, C/group, *kernel], bias [M] -> Y [N, M, *out].
+// A constant filter is packed for the GEMM once, at plan time.
+
+import { ArgError, ShapeError, shapeStr } from '../core/errors.js';
+import type { ValueInfo } from '../core/tensor.js';
+import type { ConvGeom } from '../../kernels/geometry.js';
+import { conv, convPackedWeightsSize, convScratchSize, packConvWeights } from '../../kernels/conv.js';
+import { arg, defineOp } from './schema.js';
+import {
+  checkImage, convPoolArgs, geomOf, normalizeConvPool, requireF32, resolveSpatial, sameDims, type ConvPoolParams, type Spatial,
+} from './conv_pool_base.js';
+
+const args = { ...convPoolArgs, group: arg.int(1) };
+
+interface Params extends ConvPoolParams { readonly group: number }
+
+interface State {
+  /** The filter packed at plan time (null: packed per run from a fed filter). */
+  packed: Float32Array | null;
+  xShape?: readonly number[];
+  geom?: ConvGeom;
+}
+
+/** Checks X, filter and bias against each other; returns M and the spatial geometry. */
+function shapes(x: readonly number[], w: readonly number[], b: readonly number[] | undefined, p: Params): { M: number; s: Spatial } {
+  checkImage(x);
+  if (w.length !== x.length) throw new ShapeError(`input 'filter' must have the rank of 'X' (${x.length}), got ${shapeStr(w)}`);
+  const M = w[0]!, G = p.group;
+  if (M >= 0 && M % G !== 0) throw new ShapeError(`'filter' ${shapeStr(w)} has ${M} output channels, not divisible by group ${G}`);
+  if (x[1]! >= 0 && w[1]! >= 0 && x[1] !== w[1]! * G) {
+    throw new ShapeError(`input 'X' ${shapeStr(x)} has ${x[1]} channels, but 'filter' ${shapeStr(w)} with group ${G} expects ${w[1]! * G}`);
+  }
+  const fk = w.slice(2);
+  if (p.kernel !== undefined) {
+    const k = typeof p.kernel === 'number' ? fk.map(() => p.kernel as number) : p.kernel;
+    if (k.length !== fk.length || k.some((v, i) => fk[i]! >= 0 && v !== fk[i])) {
+      throw new ShapeError(`kernel [${k.join(', ')}] does not match 'filter' ${shapeStr(w)}`);
+    }
+  }
+  if (b && (b.length !== 1 || (b[0]! >= 0 && M >= 0 && b[0] !== M))) throw new ShapeError(`input 'bias' must be [${M}], got ${shapeStr(b)}`);
+  return { M, s: resolveSpatial(p, x, p.kernel === undefined ? fk : undefined) };
+}
+
+export default defineOp<typeof args, Params, State>({
+  type: 'Conv', aliases: ['Conv1D', 'Conv2D', 'Conv3D'], category: 'Layer',
+  doc: 'NCHW convolution: Y = conv(X, filter) + bias, with groups, dilation and pads (1-D to 3-D).',
+  inputs: [{ name: 'X' }, { name: 'filter' }, { name: 'bias', optional: true }],
+  outputs: [{ name: 'Y' }],
+  args,
+  normalize(a) {
+    const base = normalizeConvPool(a);
+    if (a.group < 1) throw new ArgError(`group ${a.group} must be positive`, { arg: 'group' });
+    return { ...base, group: a.group };
+  },
+  infer([x, w, b], p) {
+    requireF32(x, 'X'); requireF32(w, 'filter'); requireF32(b, 'bias');
+    const { M, s } = shapes(x!.shape, w!.shape, b?.shape, p);
+    return [{ dtype: 'float32', shape: [x!.shape[0]!, M, ...s.out] }];
+  },
+  prepare(ins: readonly ValueInfo[], p) {
+    const w = ins[1]!;
+    if (!w.value) return { packed: null };
+    const g = filterGeom(w.shape, p.group);
+    const packed = new Float32Array(convPackedWeightsSize(g));
+    packConvWeights(packed, w.value.data as Float32Array, g);
+    return { packed };
+  },
+  run(ctx, p) {
+    const x = ctx.in(0), w = ctx.in(1), b = ctx.maybe(2), st = ctx.state;
+    if (!st.geom || !sameDims(st.xShape, x.shape)) {
+      st.geom = geomOf(x.shape, w.shape[0]!, p.group, shapes(x.shape, w.shape, b?.shape, p).s);
+      st.xShape = x.shape;
+    }
+    const g = st.geom, y = ctx.out(0);
+    if (g.N === 0) return;
+    let packed = st.packed;
+    if (!packed) {
+      packed = ctx.scratch('f32', convPackedWeightsSize(g), 1);
+      packConvWeights(packed, w.data as Float32Array, g);
+    }
+    conv(y.data as Float32Array, x.data as Float32Array, w.data as Float32Array, packed, (b?.data as Float32Array | undefined) ?? null,
+      g, ctx.scratch('f32', convScratchSize(g)));
+  },
+});
+
+/** The filter-only part of the geometry (what packing needs): M, G, C, kernel dims. */
+function filterGeom(w: readonly number[], G: number): ConvGeom {
+  const k = w.slice(2);
+  return geomOf([0, w[1]! * G, ...k], w[0]!, G, { nd: k.length, kernel: k, stride: k.map(() => 1), dilation: k.map(() => 1), padHead: k.map(() => 0), padTail: k.map(() => 0), out: k.map(() => 1) });
+}

@@ -1,0 +1,134 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { computeSizeAndPad, convGeom, LEGACY_CAFFE_POOLING, LEGACY_NOTSET, LEGACY_SAME, LEGACY_VALID, type ConvGeom } from '../../kernels/geometry.js';
+import { avgPool, globalAvgPool, globalMaxPool, maxPool } from '../../kernels/pool.js';
+import * as ref from '../../kernels/reference/pool.js';
+import { closeArrays, TOL } from '../helpers/close.js';
+import { seededFloats, seed } from '../helpers/arb.js';
+import { registerVectors } from './onnx_vectors.js';
+
+const x16 = Float32Array.from({ length: 16 }, (_, i) => i + 1);
+
+function pool(kind: 'max' | 'avg' | 'avgpad', g: ConvGeom, x: Float32Array, impl: 'fast' | 'ref'): Float32Array {
+  const y = new Float32Array(g.N * g.C * g.outD * g.outH * g.outW).fill(NaN);
+  const k = impl === 'fast' ? { maxPool, avgPool } : ref;
+  if (kind === 'max') k.maxPool(y, x, g);
+  else k.avgPool(y, x, g, kind === 'avgpad');
+  return y;
+}
+
+test('pool hand-computed: 2x2 stride 2 max and average over 1..16', () => {
+  const g = convGeom(1, 1, 1, 1, [4, 4], [2, 2], [2, 2], [2, 2], [1, 1], [0, 0]);
+  assert.equal(Array.from(pool('max', g, x16, 'fast')), [6, 8, 14, 16]);
+  assert.equal(Array.from(pool('avg', g, x16, 'fast')), [3.5, 5.5, 11.5, 13.5]);
+});
+
+test('pool hand-computed: 3x3 pad 1 average, clipped divisor vs count_include_pad', () => {
+  const g = convGeom(1, 1, 1, 1, [4, 4], [2, 2], [3, 3], [2, 2], [1, 1], [1, 1]);
+  // window (0,0) covers 1,2,5,6; window (1,1) covers rows 1..3 x cols 1..3
+  assert.equal(Array.from(pool('avg', g, x16, 'fast')), [3.5, 5, 9.5, 11]);
+  // count_include_pad divides by 9 everywhere; Caffe2 multiplies by the float32 1/9
+  const ninth = Math.fround(1 / 9);
+  const want = [14, 30, 57, 99].map((s) => Math.fround(s * ninth));
+  assert.equal(Array.from(pool('avgpad', g, x16, 'fast')), want);
+});
+
+test('pool hand-computed: CAFFE_LEGACY_POOLING keeps a third window that starts inside the image', () => {
+  const s = computeSizeAndPad(4, 2, 3, 1, LEGACY_CAFFE_POOLING, 1, 1);
+  const g = convGeom(1, 1, 1, 1, [4, 4], [s.out, s.out], [3, 3], [2, 2], [1, 1], [1, 1]);
+  // windows per axis: rows {0,1}, {1,2,3}, {3}
+  assert.equal(Array.from(pool('max', g, x16, 'fast')), [6, 8, 8, 14, 16, 16, 14, 16, 16]);
+  assert.equal(Array.from(pool('avg', g, x16, 'fast')).slice(0, 3), [3.5, 5, 6]);
+});
+
+test('pool: NaN propagates through max, -Infinity is kept', () => {
+  const g = convGeom(1, 1, 1, 1, [4], [2], [2], [2], [1], [0]);
+  const x = Float32Array.of(1, NaN, -Infinity, -Infinity);
+  const y = pool('max', g, x, 'fast');
+  assert.ok(Number.isNaN(y[0]!));
+  assert.is(y[1], -Infinity);
+  const gy = new Float32Array(2);
+  globalMaxPool(gy, Float32Array.of(NaN, 1, 2, 3), 2, 2);
+  assert.ok(Number.isNaN(gy[0]!));
+  assert.is(gy[1], 3);
+});
+
+test('global pooling: mean as sum times float32 1/count, max per plane', () => {
+  const y = new Float32Array(2), z = new Float32Array(2);
+  globalAvgPool(y, x16, 2, 8);
+  assert.equal(Array.from(y), [Math.fround(36 * Math.fround(1 / 8)), Math.fround(100 * Math.fround(1 / 8))]);
+  globalMaxPool(z, x16, 2, 8);
+  assert.equal(Array.from(z), [8, 16]);
+});
+
+const poolCases = fc.record({
+  nd: fc.constantFrom(1, 2, 2, 3), N: fc.constantFrom(0, 1, 2), C: fc.constantFrom(1, 3),
+  legacy: fc.constantFrom(LEGACY_NOTSET, LEGACY_NOTSET, LEGACY_VALID, LEGACY_SAME, LEGACY_CAFFE_POOLING),
+  dims: fc.array(fc.record({ in: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), ph: fc.nat(3), pt: fc.nat(3) }), { minLength: 3, maxLength: 3 }),
+  kind: fc.constantFrom<'max' | 'avg' | 'avgpad'>('max', 'avg', 'avgpad'), seed,
+}).map((r) => {
+  const dims = r.dims.slice(0, r.nd), out: number[] = [], heads: number[] = [];
+  for (const d of dims) {
+    const ph = d.ph % d.k, pt = r.legacy === LEGACY_CAFFE_POOLING ? ph : d.pt % d.k; // pads < kernel
+    if (r.legacy === LEGACY_NOTSET && d.in + ph + pt < d.k) return null;
+    const s = computeSizeAndPad(d.in, d.s, d.k, 1, r.legacy, ph, pt);
+    if (s.out < 1) return null;
+    out.push(s.out);
+    heads.push(s.padHead);
+  }
+  const g = convGeom(r.N, r.C, r.C, 1, dims.map((d) => d.in), out, dims.map((d) => d.k), dims.map((d) => d.s), dims.map(() => 1), heads);
+  return { g, kind: r.kind, seed: r.seed };
+}).filter((c): c is { g: ConvGeom; kind: 'max' | 'avg' | 'avgpad'; seed: number } => c !== null);
+
+test('property: max/avg pooling == reference (1-3 D, every legacy_pad mode, count_include_pad, N = 0)', () => {
+  fc.assert(fc.property(poolCases, ({ g, kind, seed: s }) => {
+    const x = seededFloats(g.N * g.C * g.inD * g.inH * g.inW, s, -3, 3);
+    const msg = closeArrays(pool(kind, g, x, 'fast'), pool(kind, g, x, 'ref'), TOL.reduce);
+    assert.not.ok(msg, `${kind} ${JSON.stringify(g)}: ${msg}`);
+  }), { numRuns: 300 });
+});
+
+test('property: global pooling == reference', () => {
+  fc.assert(fc.property(fc.nat(6), fc.integer({ min: 1, max: 70 }), seed, (planes, plane, s) => {
+    const x = seededFloats(planes * plane, s, -3, 3);
+    for (const [f, r] of [[globalAvgPool, ref.globalAvgPool], [globalMaxPool, ref.globalMaxPool]] as const) {
+      const a = new Float32Array(planes).fill(NaN), b = a.slice();
+      f(a, x, planes, plane);
+      r(b, x, planes, plane);
+      assert.not.ok(closeArrays(a, b, TOL.reduce));
+    }
+  }), { numRuns: 100 });
+});
+
+const n = registerVectors(test, ['MaxPool', 'AveragePool'], {
+  // ONNX forms Caffe2 has no equivalent for: refused with the reason
+  test_averagepool_2d_ceil: 'ceil_mode 1 has no Caffe2 equivalent',
+  test_averagepool_2d_ceil_last_window_starts_on_pad: 'ceil_mode 1 has no Caffe2 equivalent',
+  test_averagepool_2d_dilations: 'ceil_mode 1 has no Caffe2 equivalent',
+  test_averagepool_2d_precomputed_same_upper: 'auto_pad',
+  test_averagepool_2d_same_lower: 'auto_pad',
+  test_averagepool_2d_same_upper: 'auto_pad',
+  test_averagepool_3d_dilations_large_count_include_pad_is_0_ceil_mode_is_False: 'pooling does not support dilation',
+  test_averagepool_3d_dilations_large_count_include_pad_is_0_ceil_mode_is_True: 'ceil_mode 1 has no Caffe2 equivalent',
+  test_averagepool_3d_dilations_large_count_include_pad_is_1_ceil_mode_is_False: 'pooling does not support dilation',
+  test_averagepool_3d_dilations_large_count_include_pad_is_1_ceil_mode_is_True: 'ceil_mode 1 has no Caffe2 equivalent',
+  test_averagepool_3d_dilations_small: 'ceil_mode 1 has no Caffe2 equivalent',
+  test_maxpool_2d_ceil: 'ceil_mode 1 has no Caffe2 equivalent',
+  test_maxpool_2d_ceil_output_size_reduce_by_one: 'ceil_mode 1 has no Caffe2 equivalent',
+  test_maxpool_2d_dilations: 'pooling does not support dilation',
+  test_maxpool_2d_precomputed_same_upper: 'auto_pad',
+  test_maxpool_2d_same_lower: 'auto_pad',
+  test_maxpool_2d_same_upper: 'auto_pad',
+  test_maxpool_3d_dilations: 'pooling does not support dilation',
+  test_maxpool_3d_dilations_use_ref_impl: 'pooling does not support dilation',
+  test_maxpool_3d_dilations_use_ref_impl_large: 'ceil_mode 1 has no Caffe2 equivalent',
+  test_MaxPool1d_stride_padding_dilation: 'pooling does not support dilation',
+  test_MaxPool2d_stride_padding_dilation: 'pooling does not support dilation',
+});
+
+test('the shared ONNX pooling vectors are present', () => {
+  assert.ok(n >= 30, `expected the ONNX node-test pooling vectors under ../shared, found ${n}`);
+});
+
+test.run();
