@@ -105,6 +105,7 @@ import CollectAndDistributeFpnRpnProposals from './CollectAndDistributeFpnRpnPro
 import RoIAlign from './RoIAlign.js';
 import RoIAlignRotated from './RoIAlignRotated.js';
 import BatchPermutation from './BatchPermutation.js';
+import HeatmapMaxKeypoint from './HeatmapMaxKeypoint.js';
 import {
   GivenTensorBoolFill, GivenTensorDoubleFill, GivenTensorFill, GivenTensorInt16Fill, GivenTensorInt64Fill,
   GivenTensorIntFill, GivenTensorStringFill,
@@ -131,7 +132,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   Cast, Range, ScatterAssign, Conditional, PadImage, NumpyTile,
   Copy, Alias, AliasWithName, EnsureCPUOutput, CopyGPUToCPU, CopyCPUToGPU,
   // detection
-  GenerateProposals, BBoxTransform, BoxWithNMSLimit, CollectRpnProposals, DistributeFpnProposals, CollectAndDistributeFpnRpnProposals, RoIAlign, RoIAlignRotated, BatchPermutation,
+  GenerateProposals, BBoxTransform, BoxWithNMSLimit, CollectRpnProposals, DistributeFpnProposals, CollectAndDistributeFpnRpnProposals, RoIAlign, RoIAlignRotated, BatchPermutation, HeatmapMaxKeypoint,
 ];
 
 export const defaultRegistry = new OpRegistry(ALL_OPS);
