@@ -64,3 +64,15 @@ export function loadCaffe2Model(predict: NetBytes, init?: NetBytes, opts: Partia
   const initNet = init === undefined ? undefined : netFrom(init, initFile, progress);
   return new Caffe2Model(netFrom(predict, predictFile), initNet, { ...o, predictFile, initFile });
 }
+
+// detectron2 wrapper: images in, detectron2 results out (Caffe2Model.__call__'s pre/post-processing).
+export { Detectron2Predictor, graphPixelMean, type Prediction, type PredictorOptions } from './detectron2/api.js';
+export { decodeImage, type DecodedImage } from './detectron2/decode.js';
+export type { RgbImage } from './detectron2/image.js';
+export { resolveSettings, type D2Options, type D2Settings, type MetaArchitecture, type InputFormat } from './detectron2/meta.js';
+export { prepareImage, batchInputs, resizedSize, type PreparedImage } from './detectron2/preprocess.js';
+export { postprocess, type D2Result, type Instances, type ImageSizes } from './detectron2/postprocess/index.js';
+export { resultToJson, type ResultJson } from './detectron2/results.js';
+export { encodeMask, decodeMask, type CocoRle } from './detectron2/rle.js';
+export { visualize, drawInstancePredictions, drawPanopticSeg, type VisOptions } from './detectron2/visualize.js';
+export type { Canvas } from './detectron2/draw.js';

@@ -8,8 +8,10 @@ interface Command { main(argv: string[]): Promise<number>; usage: string }
 const COMMANDS: Record<string, () => Promise<Command>> = {
   info: () => import('./info.js'),
   run: () => import('./run.js'),
+  convert: () => import('./convert.js'),
   ops: () => import('./ops.js'),
   eval: () => import('./eval.js'),
+  predict: () => import('./predict.js'),
 };
 
 async function help(): Promise<void> {
