@@ -150,6 +150,22 @@ test('in-place Reshape (output named like the input), the published in_place cas
   }
 });
 
+test('the ONNX attribute-Slice lowering chain (Shape, fills, ScatterAssign, Slice) computes data[:, 1:3]', () => {
+  // caffe2/onnx/backend.cc: starts/ends vectors of rank length, defaults 0 / -1, scattered at axes
+  const m = model([
+    ['Shape', ['data'], ['shape']],
+    ['ConstantFill', ['shape'], ['starts'], { dtype: 10, value: 0 }],
+    ['ScatterAssign', ['starts', 'axes', 'starts_at'], ['starts']],
+    ['ConstantFill', ['shape'], ['ends'], { dtype: 10, value: -1 }],
+    ['ScatterAssign', ['ends', 'axes', 'ends_at'], ['ends']],
+    ['Slice', ['data', 'starts', 'ends'], ['y']],
+  ], ['data'], ['y'], new Map<string, Tensor>([['axes', Tensor.from('int32', [1], [1])], ['starts_at', i64([1], [1])], ['ends_at', i64([1], [3])]]));
+  const data = f32([3, 4], Array.from({ length: 12 }, (_, i) => i));
+  const y = m.run({ data }).get('y')!;
+  assert.equal(y.shape, [3, 2]);
+  assert.equal(arr(y), [1, 2, 5, 6, 9, 10]);
+});
+
 test('run-time shape errors name op, type and blob (data-dependent Reshape)', () => {
   const m = model([['Reshape', ['x', 'ns'], ['y', 'old']]], ['x', 'ns'], ['y']);
   let msg = '';
