@@ -203,6 +203,14 @@ function decodeFields(r: Reader, desc: MessageDesc, depth: number, opts: DecodeO
         const w = fixedWidth(f.kind);
         if (w && !acc) {
           const tagLen = r.pos - tagAt;
+          if (f.kind === 'float' && tagLen === 1) {
+            // one pass: size for a run to the end of this message (where Caffe2's Argument.floats
+            // ends), read while the tag repeats; an early end trims the array once
+            const cap = Math.max(1, Math.floor((r.end - tagAt) / 5));
+            accs.set(f, (acc = new Acc(f.kind, cap)));
+            readFloatRun(r, acc, r.buf[tagAt]!, cap);
+            continue;
+          }
           const run = countRun(r.buf, tagAt, r.end, tagLen, w);
           accs.set(f, (acc = new Acc(f.kind, run)));
           if (f.kind === 'float') { readFloatsUnpacked(r, acc, run, tagLen); continue; }
@@ -261,6 +269,13 @@ function mergeMessages(a: Message, b: Message, desc: MessageDesc): Message {
 function countRun(buf: Uint8Array, at: number, end: number, tagLen: number, w: number): number {
   const step = tagLen + w;
   let n = 0, p = at;
+  if (tagLen === 1) {
+    // the common case (field numbers below 16): one byte to compare per element
+    const t = buf[at]!;
+    const last = end - step;
+    while (p <= last && buf[p] === t) { n++; p += step; }
+    return Math.max(1, n);
+  }
   outer: while (p + step <= end) {
     for (let k = 0; k < tagLen; k++) if (buf[p + k] !== buf[at + k]) break outer;
     n++;
@@ -275,23 +290,39 @@ function readFloatsPacked(r: Reader, acc: Acc, count: number): void {
   const off = r.buf.byteOffset + r.pos;
   if (off % 4 === 0) a.set(new Float32Array(r.buf.buffer, off, count), start);
   else {
+    const bits = new Uint32Array(a.buffer, a.byteOffset + 4 * start, count);
     const v = r.view;
     let p = r.pos;
-    for (let i = 0; i < count; i++, p += 4) a[start + i] = v.getFloat32(p, true);
+    for (let i = 0; i < count; i++, p += 4) bits[i] = v.getUint32(p, true);
   }
   acc.n += count;
   r.pos += count * 4;
 }
 
 /** Reads `run` unpacked floats (tag + 4 bytes each); the first tag has already been read. */
+/** Reads unpacked floats with a one-byte tag (the first tag already read) until the tag changes. */
+function readFloatRun(r: Reader, acc: Acc, tag: number, cap: number): void {
+  const a = new Uint32Array(acc.arr.buffer, acc.arr.byteOffset, cap);
+  const v = r.view, b = r.buf;
+  let p = r.pos;
+  a[0] = v.getUint32(p, true);
+  p += 4;
+  let n = 1;
+  const last = r.end - 5;
+  while (n < cap && p <= last && b[p] === tag) { a[n++] = v.getUint32(p + 1, true); p += 5; }
+  acc.n = n;
+  r.pos = p;
+}
+
 function readFloatsUnpacked(r: Reader, acc: Acc, run: number, tagLen: number): void {
-  const a = acc.arr as Float32Array;
+  // read the bit patterns as uint32: no float round trip, so NaN payloads survive exactly
+  const a = new Uint32Array(acc.arr.buffer, acc.arr.byteOffset, run);
   const v = r.view;
   let p = r.pos;
   const step = tagLen + 4;
-  a[0] = v.getFloat32(p, true);
+  a[0] = v.getUint32(p, true);
   p += 4;
-  for (let i = 1; i < run; i++, p += step) a[i] = v.getFloat32(p + tagLen, true);
+  for (let i = 1; i < run; i++, p += step) a[i] = v.getUint32(p + tagLen, true);
   acc.n = run;
   r.pos = p;
 }
@@ -437,7 +468,10 @@ function writeElements(w: Writer, kind: Kind, arr: ArrayLike<unknown>): void {
     w.ensure(arr.length * 4);
     const off = w.buf.byteOffset + w.pos;
     if (off % 4 === 0) new Float32Array(w.buf.buffer, off, arr.length).set(arr);
-    else for (let i = 0; i < arr.length; i++) w.view.setFloat32(w.pos + 4 * i, arr[i]!, true);
+    else {
+      const bits = new Uint32Array(arr.buffer, arr.byteOffset, arr.length);
+      for (let i = 0; i < arr.length; i++) w.view.setUint32(w.pos + 4 * i, bits[i]!, true);
+    }
     w.pos += arr.length * 4;
     return;
   }
@@ -456,10 +490,12 @@ function writeFloatsUnpacked(w: Writer, num: number, arr: Float32Array): void {
   const step = tag.length + 4;
   w.ensure(step * arr.length);
   const b = w.buf, v = w.view;
+  // write bit patterns (uint32), so NaN payloads are kept exactly
+  const bits = new Uint32Array(arr.buffer, arr.byteOffset, arr.length);
   let p = w.pos;
   for (let i = 0; i < arr.length; i++) {
     for (let k = 0; k < tag.length; k++) b[p + k] = tag[k]!;
-    v.setFloat32(p + tag.length, arr[i]!, true);
+    v.setUint32(p + tag.length, bits[i]!, true);
     p += step;
   }
   w.pos = p;
