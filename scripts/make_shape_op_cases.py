@@ -239,6 +239,9 @@ def slice_():
     cs.append(case('int64 exact, 1-D', [T(BIG)], [T(BIG[1:4])], args={'starts': [1], 'ends': [4]}))
     cs.append(case('bool, middle dim of three', [T(np.arange(12).reshape(2, 3, 2) % 3 == 0)], [T((np.arange(12).reshape(2, 3, 2) % 3 == 0)[:, 1:, :])], args={'starts': [0, 1], 'ends': [-1, -1]}))
     cs.append(case('ONNX Upsample lowering: scales[2:] with ends=[-1]', [T(np.array([1, 1, 2, 2], np.float32))], [T(np.array([2, 2], np.float32))], args={'starts': [2], 'ends': [-1]}))
+    cs.append(case('error: an INT64_MIN start', [T(x), T(np.array([0, -2**63]), 'int64'), T(np.array([-1, 2**63 - 1]), 'int64')],
+                   error=W + "input 'starts' value -9223372036854775808 at [1] is not a usable integer"))
+    cs.append(case('INT64_MAX end means to the end', [T(x), T(np.array([0, 1]), 'int64'), T(np.array([-1, 2**63 - 1]), 'int64')], [T(x[:, 1:])]))
     cs.append(case('const inputs fold', [T(np.array([4, 5, 6]), 'int64', const=True), T(np.array([1]), 'int64', const=True), T(np.array([-1]), 'int64', const=True)], [T(np.array([5, 6]), 'int64')]))
     cs.append(case('error: two dims cut', [T(x)], args={'starts': [1, 1], 'ends': [2, 3]},
                    error=W + "only one dim can be sliced, but dims 0 and 1 of input 'X' [2, 4] are (starts [1, 1], ends [2, 3])"))

@@ -42,7 +42,7 @@ export function sliceDims(x: readonly number[], starts: readonly number[], ends:
 function bounds(p: Params, starts: Tensor | undefined, ends: Tensor | undefined): [number[], number[]] | undefined {
   if (p.starts && p.ends) return [p.starts.slice(), p.ends.slice()];
   if (!starts || !ends) return undefined;
-  return [intValues(starts, 'starts'), intValues(ends, 'ends')];
+  return [intValues(starts, 'starts', true), intValues(ends, 'ends', true)];
 }
 
 function slice(y: Tensor, x: Tensor, c: Cut): void {

@@ -57,13 +57,18 @@ export function canFold(ins: readonly ValueInfo[], ctx: InferCtx, outShape?: rea
   return true;
 }
 
-/** The values of a 0-d or 1-D integer tensor as JS numbers; `what` names it in errors. */
-export function intValues(t: Tensor, what: string): number[] {
+/**
+ * The values of a 0-d or 1-D integer tensor as JS numbers; `what` names it in errors. With
+ * `saturate`, int64 values above the safe range (INT64_MAX meaning "to the end") become
+ * MAX_SAFE_INTEGER instead of an error, for indices that are clamped to a dim anyway.
+ */
+export function intValues(t: Tensor, what: string, saturate = false): number[] {
   if (t.rank > 1) throw new ShapeError(`input '${what}' must be 1-D, got ${shapeStr(t.shape)}`);
   const out = new Array<number>(t.size);
+  const max = Number.MAX_SAFE_INTEGER;
   for (let i = 0; i < t.size; i++) {
     const v = (t.data as ArrayLike<number | bigint>)[i]!;
-    const n = Number(v);
+    const n = saturate ? Math.min(max, Number(v)) : Number(v);
     if (!Number.isSafeInteger(n)) throw new ShapeError(`input '${what}' value ${v} at [${i}] is not a usable integer`);
     out[i] = n;
   }
