@@ -40,7 +40,6 @@ export async function main(argv: string[]): Promise<number> {
   const bar = new Progress('loading');
   const predict = readNetDef(paths.predict);
   const init = paths.init ? readNetDef(paths.init, (d, t) => bar.update(d, t, 'reading weights')) : undefined;
-  bar.done();
 
   const report: Record<string, unknown> = {
     file: basename(paths.predict), init: paths.init ? basename(paths.init) : null, name: predict.name ?? '',
@@ -52,7 +51,10 @@ export async function main(argv: string[]): Promise<number> {
   unsupported = [...types].filter((t) => !defaultRegistry.has(t)).sort();
   let model: Caffe2Model | undefined;
   try {
-    model = new Caffe2Model(predict, init, { registry: defaultRegistry, predictFile: basename(paths.predict), ...(paths.init ? { initFile: basename(paths.init) } : {}) });
+    model = new Caffe2Model(predict, init, {
+      registry: defaultRegistry, predictFile: basename(paths.predict), ...(paths.init ? { initFile: basename(paths.init) } : {}),
+      onProgress: (d, t) => bar.update(d, t, 'running init net'),
+    });
   } catch (e) {
     if (e instanceof UnsupportedOpsError) { /* listed below */ }
     else if (e instanceof PlanError) problems.push(...e.errors.filter((x) => !(x instanceof UnsupportedOpsError)).map((x) => x.message));
@@ -80,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   }
+  bar.done();
   report['problems'] = problems;
   if (a.bool('json')) { console.log(JSON.stringify(report, null, 2)); return problems.length || unsupported.length ? 1 : 0; }
 

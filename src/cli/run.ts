@@ -8,11 +8,11 @@ import { InputError } from '../core/errors.js';
 import { shapeStr } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import type { OpEvent } from '../caffe2/runner.js';
-import { readNpyFile, writeNpyFile } from '../node/files.js';
+import { readTensorFile, writeNpyFile } from '../node/files.js';
 import { parseArgv } from './args.js';
 import { loadWithProgress } from './common.js';
 
-export const usage = 'caffe2-ts run <model_dir | model.pb> [--init model_init.pb] --input name=file.npy... [--output dir] [--trace] [--profile] [--stop-after op|blob] [--repeat N]';
+export const usage = 'caffe2-ts run <model_dir | model.pb> [--init model_init.pb] --input name=file.npy|blobs.pb... [--output dir] [--trace] [--profile] [--stop-after op|blob] [--repeat N]';
 
 /** A blob name as a file name: path separators and odd characters replaced. */
 export function blobFileName(name: string): string {
@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const spec of a.all('input')) {
     const eq = spec.indexOf('=');
     if (eq <= 0) throw new InputError(`--input expects name=file.npy, got '${spec}'`);
-    feeds.set(spec.slice(0, eq), readNpyFile(spec.slice(eq + 1)));
+    feeds.set(spec.slice(0, eq), readTensorFile(spec.slice(eq + 1), spec.slice(0, eq)));
   }
   const stop = a.str('stop-after');
   const events: OpEvent[] = [];

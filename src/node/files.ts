@@ -9,6 +9,7 @@ import { Caffe2Model, type LoadOptions } from '../caffe2/model.js';
 import { caffe2Message, decodeNetDef, type NetDef } from '../proto/caffe2.js';
 import { parseText } from '../proto/text.js';
 import { defaultRegistry } from '../ops/index.js';
+import { readTensorProtos } from '../caffe2/tensor_proto.js';
 
 export interface ModelPaths { predict: string; init: string | undefined }
 
@@ -55,6 +56,18 @@ export function readNpyFile(path: string): Tensor {
   if (!existsSync(path)) throw new InputError('no such file', { file: path });
   const b = readFileSync(path);
   return readNpy(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path);
+}
+
+/**
+ * A tensor from a .npy file, or from a TensorProtos blob dump (.pb): its only tensor, or the one
+ * named `blob`.
+ */
+export function readTensorFile(path: string, blob: string): Tensor {
+  if (!/\.pb$/.test(path)) return readNpyFile(path);
+  const all = readTensorProtos(readBytes(path), basename(path));
+  const t = all.size === 1 ? [...all.values()][0]! : all.get(blob);
+  if (!t) throw new InputError(`holds no tensor named '${blob}' (it has ${[...all.keys()].map((k) => `'${k}'`).join(', ') || 'none'})`, { file: path });
+  return t;
 }
 
 export function writeNpyFile(path: string, t: Tensor): void {
