@@ -5,8 +5,10 @@
 
 import type { Words } from './copy.js';
 
-/** Tile edge in elements: a 32x32 tile of 4-byte words (4 KiB) stays in L1 while it is read across. */
-const TILE = 32;
+// Tiles: TILE_J = 16 input-contiguous elements (a 64-byte cache line of 4-byte words) by
+// TILE_I = 256 output-contiguous ones, so the 256 input lines a tile reads (16 KiB) stay in L1
+// until all 16 words of each are used.
+const TILE_I = 256, TILE_J = 16;
 
 export interface SimplePerm {
   /** Merged input dims (all > 1). */
@@ -98,10 +100,10 @@ type Plane = (out: Words, x: Words, bi: number, bo: number, Da: number, Db: numb
 
 /** out[bo + i + j*sOb] = x[bi + i*sIa + j] over a Da x Db plane, one word per element. */
 const tile1: Plane = (out, x, bi, bo, Da, Db, sIa, sOb) => {
-  for (let i0 = 0; i0 < Da; i0 += TILE) {
-    const i1 = i0 + TILE < Da ? i0 + TILE : Da;
-    for (let j0 = 0; j0 < Db; j0 += TILE) {
-      const j1 = j0 + TILE < Db ? j0 + TILE : Db;
+  for (let i0 = 0; i0 < Da; i0 += TILE_I) {
+    const i1 = i0 + TILE_I < Da ? i0 + TILE_I : Da;
+    for (let j0 = 0; j0 < Db; j0 += TILE_J) {
+      const j1 = j0 + TILE_J < Db ? j0 + TILE_J : Db;
       for (let j = j0; j < j1; j++) {
         let o = bo + j * sOb + i0, s = bi + i0 * sIa + j;
         for (let i = i0; i < i1; i++) { out[o++] = x[s]!; s += sIa; }
@@ -112,10 +114,10 @@ const tile1: Plane = (out, x, bi, bo, Da, Db, sIa, sOb) => {
 
 /** The same with u words per element (8-byte types, folded inner axes). */
 const tileN: Plane = (out, x, bi, bo, Da, Db, sIa, sOb, u) => {
-  for (let i0 = 0; i0 < Da; i0 += TILE) {
-    const i1 = i0 + TILE < Da ? i0 + TILE : Da;
-    for (let j0 = 0; j0 < Db; j0 += TILE) {
-      const j1 = j0 + TILE < Db ? j0 + TILE : Db;
+  for (let i0 = 0; i0 < Da; i0 += TILE_I) {
+    const i1 = i0 + TILE_I < Da ? i0 + TILE_I : Da;
+    for (let j0 = 0; j0 < Db; j0 += TILE_J) {
+      const j1 = j0 + TILE_J < Db ? j0 + TILE_J : Db;
       for (let j = j0; j < j1; j++) {
         let o = bo + j * sOb + i0 * u, s = bi + i0 * sIa + j * u;
         for (let i = i0; i < i1; i++) {
