@@ -53,8 +53,10 @@ export interface Accumulated {
 
 /** The per-annotation fields evaluation needs, as arrays, and where each annotation came from. */
 interface Table {
+  ds: CocoDataset;
   ann: CocoAnnotation[];
-  origin: string[];
+  /** Index of each row in ds.annotations (for messages). */
+  src: Int32Array;
   id: Float64Array;
   area: Float64Array;
   score: Float64Array;
@@ -195,9 +197,9 @@ export class CocoEval {
   private rleOf(t: Table, j: number): Rle {
     const a = t.ann[j]!;
     const segm = a.segmentation;
-    if (segm === undefined) throw new InputError(`${t.origin[j]} (id ${a.id}): no 'segmentation' for segm evaluation`);
+    if (segm === undefined) throw new InputError(`${t.ds.where(t.src[j]!)} (id ${a.id}): no 'segmentation' for segm evaluation`);
     const img = this.gt.imgs.get(a.image_id)!;
-    const where = `${t.origin[j]} segmentation`;
+    const where = `${t.ds.where(t.src[j]!)} segmentation`;
     return Array.isArray(segm) ? segmentationToRle(segm as Segmentation, img.height, img.width, where) : rleFromJson(segm as RleJson, where);
   }
 
@@ -205,7 +207,7 @@ export class CocoEval {
     const a = t.ann[j]!;
     const kp = a.keypoints;
     if (!Array.isArray(kp) || kp.length !== 3 * K) {
-      throw new InputError(`${t.origin[j]} (id ${a.id}): 'keypoints' must hold ${K} (x, y, v) triples for the ${K} OKS sigmas, got ${Array.isArray(kp) ? `${kp.length} numbers` : typeof kp}`);
+      throw new InputError(`${t.ds.where(t.src[j]!)} (id ${a.id}): 'keypoints' must hold ${K} (x, y, v) triples for the ${K} OKS sigmas, got ${Array.isArray(kp) ? `${kp.length} numbers` : typeof kp}`);
     }
     return kp;
   }
@@ -215,37 +217,42 @@ export class CocoEval {
     const p = this.params;
     const K = catIndex.size;
     const keys: number[] = [], idx: number[] = [];
-    ds.annotations.forEach((a, j) => {
+    const anns = ds.annotations;
+    for (let j = 0; j < anns.length; j++) {
+      const a = anns[j]!;
       const i = imgIndex.get(a.image_id), k = catIndex.get(a.category_id);
-      if (i === undefined || k === undefined) return;
+      if (i === undefined || k === undefined) continue;
       keys.push(i * K + k); idx.push(j);
-    });
+    }
     const n = idx.length;
     const t: Table = {
-      ann: idx.map((j) => ds.annotations[j]!), origin: idx.map((j) => ds.origin[j]!),
+      ds, ann: new Array<CocoAnnotation>(n), src: Int32Array.from(idx),
       id: new Float64Array(n), area: new Float64Array(n), score: new Float64Array(n), bbox: new Float64Array(n * 4),
       crowd: new Uint8Array(n), ignore: new Uint8Array(n), order: new Int32Array(n), start: new Int32Array(imgIndex.size * K + 1),
     };
+    const needBox = p.iouType !== 'segm';
     for (let j = 0; j < n; j++) {
-      const a = t.ann[j]!, at = `${t.origin[j]} (id ${a.id})`;
+      const a = anns[idx[j]!]!;
+      t.ann[j] = a;
+      const at = (): string => `${ds.where(idx[j]!)} (id ${a.id})`;
       t.id[j] = a.id;
-      if (typeof a.area !== 'number') throw new InputError(`${at}: needs a numeric 'area', got ${JSON.stringify(a.area)}`);
+      if (typeof a.area !== 'number') throw new InputError(`${at()}: needs a numeric 'area', got ${JSON.stringify(a.area)}`);
       t.area[j] = a.area;
       t.crowd[j] = a.iscrowd ? 1 : 0;
       if (isGt) {
         t.ignore[j] = t.crowd[j]!;
         if (p.iouType === 'keypoints') {
-          if (typeof a.num_keypoints !== 'number') throw new InputError(`${at}: needs 'num_keypoints' for keypoints evaluation`);
+          if (typeof a.num_keypoints !== 'number') throw new InputError(`${at()}: needs 'num_keypoints' for keypoints evaluation`);
           if (a.num_keypoints === 0) t.ignore[j] = 1;
         }
       } else {
         t.score[j] = a.score as number;
       }
       const bb = a.bbox;
-      if (p.iouType !== 'segm' && (!Array.isArray(bb) || bb.length !== 4 || !bb.every((v) => typeof v === 'number'))) {
-        throw new InputError(`${at}: needs 'bbox' [x, y, w, h] for ${p.iouType} evaluation, got ${JSON.stringify(bb)}`);
+      if (needBox && (!Array.isArray(bb) || bb.length !== 4 || typeof bb[0] !== 'number' || typeof bb[1] !== 'number' || typeof bb[2] !== 'number' || typeof bb[3] !== 'number')) {
+        throw new InputError(`${at()}: needs 'bbox' [x, y, w, h] for ${p.iouType} evaluation, got ${JSON.stringify(bb)}`);
       }
-      if (Array.isArray(bb)) for (let c = 0; c < 4; c++) t.bbox[j * 4 + c] = bb[c] as number;
+      if (needBox) for (let c = 0; c < 4; c++) t.bbox[j * 4 + c] = bb![c] as number;
     }
     // counting sort by (image, category), stable: file order within a group
     for (const key of keys) t.start[key + 1]!++;
@@ -271,15 +278,15 @@ export class CocoEval {
       for (let i = 0; i < I; i++) if (ce.present[i]) { anyPresent = true; break; }
       if (!anyPresent) continue;
       const nDt = ce.imgStart[I]!;
+      // all images' detections by descending score, ties in image order then image rank (mergesort);
+      // sorted once: cutting each image to maxDets keeps a subsequence in the same order
+      const byScore = Array.from({ length: nDt }, (_, d) => d).sort((a, b) => ce.score[b]! - ce.score[a]! || a - b);
+      const rank = new Int32Array(nDt);
+      for (let i = 0; i < I; i++) for (let d = ce.imgStart[i]!; d < ce.imgStart[i + 1]!; d++) rank[d] = d - ce.imgStart[i]!;
       for (let m = 0; m < M; m++) {
         const maxDet = p.maxDets[m]!;
         const cand: number[] = [];
-        for (let i = 0; i < I; i++) {
-          const s = ce.imgStart[i]!, e = Math.min(ce.imgStart[i + 1]!, s + maxDet);
-          for (let d = s; d < e; d++) cand.push(d);
-        }
-        // all images' detections by descending score; ties keep image order (mergesort)
-        cand.sort((a, b) => ce.score[b]! - ce.score[a]! || a - b);
+        for (let q = 0; q < nDt; q++) if (rank[byScore[q]!]! < maxDet) cand.push(byScore[q]!);
         const nd = cand.length;
         const rc = new Float64Array(nd), pr = new Float64Array(nd);
         for (let a = 0; a < A; a++) {

@@ -2,7 +2,7 @@
 // result ids are 1-based positions, area and bbox are derived from the first result's kind.
 
 import { InputError } from '../core/errors.js';
-import { type RleJson, type Segmentation, rleArea, rleFromJson, rleToBbox } from './rle.js';
+import { type RleJson, type Segmentation, rleJsonAreaBox } from './rle.js';
 
 export interface CocoImage {
   id: number;
@@ -59,19 +59,22 @@ function num(x: unknown): x is number {
 export class CocoDataset {
   readonly imgs = new Map<number, CocoImage>();
   readonly cats = new Map<number, CocoCategory>();
-  /** Where each annotation came from, for messages: `results.json [12]`. */
-  readonly origin: string[];
 
   constructor(
     readonly file: string,
     readonly images: CocoImage[],
     readonly categories: CocoCategory[],
     readonly annotations: CocoAnnotation[],
-    origin?: string[],
+    /** Made by loadResults: annotation j is entry j of the results file. */
+    readonly isResults = false,
   ) {
     for (const img of images) this.imgs.set(img.id, img);
     for (const c of categories) this.cats.set(c.id, c);
-    this.origin = origin ?? annotations.map((_, i) => `${file} annotations[${i}]`);
+  }
+
+  /** Where annotation j came from, for messages: `results.json [12]`, `ann.json annotations[3]`. */
+  where(j: number): string {
+    return this.isResults ? `${this.file} [${j}]` : `${this.file} annotations[${j}]`;
   }
 
   /** Validates the structure pycocotools relies on and indexes it. */
@@ -131,7 +134,6 @@ export class CocoDataset {
   loadResults(results: unknown, file = 'results.json'): CocoDataset {
     if (!Array.isArray(results)) throw new InputError(`${file}: results must be an array of objects, got ${typeof results}`);
     const anns: CocoAnnotation[] = [];
-    const origin: string[] = [];
     const first = results[0];
     const kind = first === undefined ? 'none'
       : isObj(first) && Array.isArray(first['bbox']) && first['bbox'].length > 0 ? 'bbox'
@@ -140,31 +142,36 @@ export class CocoDataset {
     if (kind === 'unknown') throw new InputError(`${file} [0]: a result needs 'bbox', 'segmentation' or 'keypoints', got keys ${isObj(first) ? Object.keys(first).join(', ') : typeof first}`);
     for (let i = 0; i < results.length; i++) {
       const r = results[i];
-      const at = `${file} [${i}]`;
-      if (!isObj(r)) throw new InputError(`${at}: expected a result object, got ${JSON.stringify(r)?.slice(0, 40)}`);
-      for (const k of ['image_id', 'category_id', 'score']) {
-        if (!num(r[k])) throw new InputError(`${at}: needs a numeric '${k}', got ${JSON.stringify(r[k])}`);
+      const at = (): string => `${file} [${i}]`;
+      if (!isObj(r)) throw new InputError(`${at()}: expected a result object, got ${JSON.stringify(r)?.slice(0, 40)}`);
+      const imageId = r['image_id'], catId = r['category_id'], score = r['score'];
+      if (!num(imageId) || !num(catId) || !num(score)) {
+        const k = !num(imageId) ? 'image_id' : !num(catId) ? 'category_id' : 'score';
+        throw new InputError(`${at()}: needs a numeric '${k}', got ${JSON.stringify(r[k])}`);
       }
-      if (!this.imgs.has(r['image_id'] as number)) throw new InputError(`${at}: image_id ${r['image_id']} is not an image of ${this.file} (results do not correspond to this dataset)`);
-      const ann: CocoAnnotation = { ...(r as CocoResult), id: i + 1 };
+      if (!this.imgs.has(imageId)) throw new InputError(`${at()}: image_id ${imageId} is not an image of ${this.file} (results do not correspond to this dataset)`);
+      // one object shape for every result (the fields evaluation reads), not a copy of each input
+      const ann: CocoAnnotation = {
+        id: i + 1, image_id: imageId, category_id: catId, score,
+        bbox: r['bbox'] as number[] | undefined, area: 0, iscrowd: 0,
+        segmentation: r['segmentation'] as Segmentation | undefined, keypoints: r['keypoints'] as number[] | undefined,
+      };
       if (kind === 'bbox') {
         const bb = r['bbox'];
-        if (!Array.isArray(bb) || bb.length !== 4 || !bb.every(num)) throw new InputError(`${at}: 'bbox' must be [x, y, w, h], got ${JSON.stringify(bb)}`);
-        const [x, y, w, h] = bb as [number, number, number, number];
+        if (!Array.isArray(bb) || bb.length !== 4 || !num(bb[0]) || !num(bb[1]) || !num(bb[2]) || !num(bb[3])) throw new InputError(`${at()}: 'bbox' must be [x, y, w, h], got ${JSON.stringify(bb)}`);
+        const x = bb[0] as number, y = bb[1] as number, w = bb[2] as number, h = bb[3] as number;
         if (!('segmentation' in r)) ann.segmentation = [[x, y, x, y + h, x + w, y + h, x + w, y]];
         ann.area = w * h;
-        ann.iscrowd = 0;
       } else if (kind === 'segm') {
         const s = r['segmentation'];
-        if (!isObj(s)) throw new InputError(`${at}: 'segmentation' must be an RLE {size, counts} (results support RLE only, as pycocotools), got ${JSON.stringify(s)?.slice(0, 40)}`);
-        const rle = rleFromJson(s as unknown as RleJson, `${at} segmentation`);
-        ann.area = rleArea(rle);
-        if (!('bbox' in r)) ann.bbox = Array.from(rleToBbox(rle));
-        ann.iscrowd = 0;
+        if (!isObj(s)) throw new InputError(`${at()}: 'segmentation' must be an RLE {size, counts} (results support RLE only, as pycocotools), got ${JSON.stringify(s)?.slice(0, 40)}`);
+        const box = 'bbox' in r ? undefined : [0, 0, 0, 0];
+        ann.area = rleJsonAreaBox(s as unknown as RleJson, box, `${at()} segmentation`);
+        if (box) ann.bbox = box;
       } else {
         const kp = r['keypoints'];
         if (!Array.isArray(kp) || kp.length === 0 || kp.length % 3 !== 0 || !kp.every(num)) {
-          throw new InputError(`${at}: 'keypoints' must be [x0, y0, v0, x1, y1, v1, ...], got ${JSON.stringify(kp)?.slice(0, 60)}`);
+          throw new InputError(`${at()}: 'keypoints' must be [x0, y0, v0, x1, y1, v1, ...], got ${JSON.stringify(kp)?.slice(0, 60)}`);
         }
         let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
         for (let k = 0; k < kp.length; k += 3) {
@@ -175,8 +182,7 @@ export class CocoDataset {
         ann.bbox = [x0, y0, x1 - x0, y1 - y0];
       }
       anns.push(ann);
-      origin.push(at);
     }
-    return new CocoDataset(file, this.images, this.categories, anns, origin);
+    return new CocoDataset(file, this.images, this.categories, anns, true);
   }
 }

@@ -58,7 +58,7 @@ export function rleDecode(r: Rle, order: 'F' | 'C' = 'F'): Uint8Array {
  */
 export function rleToString(r: Rle): string {
   const c = r.counts;
-  let s = '';
+  const codes: number[] = [];
   for (let i = 0; i < c.length; i++) {
     let x = c[i]!;
     if (i > 2) x -= c[i - 2]!;
@@ -66,31 +66,18 @@ export function rleToString(r: Rle): string {
       const lo = x - Math.floor(x / 32) * 32;
       x = Math.floor(x / 32);
       const more = lo & 0x10 ? x !== -1 : x !== 0;
-      s += String.fromCharCode((more ? lo | 0x20 : lo) + 48);
+      codes.push((more ? lo | 0x20 : lo) + 48);
       if (!more) break;
     }
   }
+  let s = '';
+  for (let i = 0; i < codes.length; i += 8192) s += String.fromCharCode(...codes.slice(i, i + 8192));
   return s;
 }
 
 export function rleFromString(s: string, h: number, w: number): Rle {
   const cnts = new Uint32Array(s.length);
-  let m = 0, p = 0;
-  while (p < s.length) {
-    let x = 0, scale = 1, more = 1;
-    while (more) {
-      if (p >= s.length) throw new InputError(`RLE string ends inside a count at char ${p} ('${s.slice(Math.max(0, p - 8))}')`);
-      const c = s.charCodeAt(p) - 48;
-      x += (c & 0x1f) * scale;
-      more = c & 0x20;
-      p++;
-      scale *= 32;
-      if (!more && c & 0x10) x -= scale; // sign-extend: every bit above the ones read is set
-    }
-    if (m > 2) x += cnts[m - 2]!;
-    cnts[m++] = x >>> 0;
-  }
-  return { h, w, counts: cnts.slice(0, m) };
+  return { h, w, counts: cnts.subarray(0, decodeCounts(s, cnts, 'RLE string')) };
 }
 
 /** The number of 1 pixels (uint32 sum, as maskApi's rleArea). */
@@ -219,12 +206,11 @@ export function rleFromBbox(bb: ArrayLike<number>, h: number, w: number): Rle {
 
 /** An RLE from COCO JSON: compressed string counts or uncompressed count arrays. */
 export function rleFromJson(obj: RleJson, where = 'segmentation'): Rle {
-  const size = obj.size;
-  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new InputError(`${where}.size must be [height, width], got ${JSON.stringify(size)}`);
+  const [h, w] = checkSize(obj, where);
+  if (typeof obj.counts === 'string') {
+    const cnts = new Uint32Array(obj.counts.length);
+    return { h, w, counts: cnts.subarray(0, decodeCounts(obj.counts, cnts, `${where}.counts`)) };
   }
-  const [h, w] = size as [number, number];
-  if (typeof obj.counts === 'string') return rleFromString(obj.counts, h, w);
   if (Array.isArray(obj.counts)) {
     const c = obj.counts;
     for (let i = 0; i < c.length; i++) {
@@ -233,6 +219,54 @@ export function rleFromJson(obj: RleJson, where = 'segmentation'): Rle {
     return { h, w, counts: Uint32Array.from(c) };
   }
   throw new InputError(`${where}.counts must be a string or an array of integers, got ${typeof obj.counts}`);
+}
+
+function checkSize(obj: RleJson, where: string): [number, number] {
+  const size = obj.size;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new InputError(`${where}.size must be [height, width], got ${JSON.stringify(size)}`);
+  }
+  return size as [number, number];
+}
+
+let scratchCounts = new Uint32Array(1024);
+
+/**
+ * Area (and, into `box`, toBbox's [x, y, w, h]) of a JSON RLE: what loadRes needs of every
+ * mask result. Compressed counts are decoded into a reused buffer, not a new array.
+ */
+export function rleJsonAreaBox(obj: RleJson, box: number[] | undefined, where = 'segmentation'): number {
+  const [h, w] = checkSize(obj, where);
+  const c = obj.counts;
+  let r: Rle;
+  if (typeof c === 'string') {
+    if (scratchCounts.length < c.length) scratchCounts = new Uint32Array(c.length * 2);
+    r = { h, w, counts: scratchCounts.subarray(0, decodeCounts(c, scratchCounts, where)) };
+  } else {
+    r = rleFromJson(obj, where);
+  }
+  if (box) rleToBbox(r, box);
+  return rleArea(r);
+}
+
+/** Decodes a compressed counts string into `out` (length >= s.length); returns the count. */
+function decodeCounts(s: string, out: Uint32Array, where: string): number {
+  let m = 0, p = 0;
+  while (p < s.length) {
+    let x = 0, scale = 1, more = 1;
+    while (more) {
+      if (p >= s.length) throw new InputError(`${where}: RLE string ends inside a count at char ${p} ('${s.slice(Math.max(0, p - 8))}')`);
+      const c = s.charCodeAt(p) - 48;
+      x += (c & 0x1f) * scale;
+      more = c & 0x20;
+      p++;
+      scale *= 32;
+      if (!more && c & 0x10) x -= scale; // sign-extend: every bit above the ones read is set
+    }
+    if (m > 2) x += out[m - 2]!;
+    out[m++] = x >>> 0;
+  }
+  return m;
 }
 
 export function rleToJson(r: Rle): { size: [number, number]; counts: string } {
