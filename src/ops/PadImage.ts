@@ -24,7 +24,10 @@ function resolvePads(a: { pad?: number; pads?: readonly number[]; pad_t?: number
     if (a.pads.length !== 4) throw new ArgError(`must hold 4 values [t, l, b, r], got [${a.pads.join(', ')}]`, { arg: 'pads' });
     return [a.pads[0]!, a.pads[1]!, a.pads[2]!, a.pads[3]!];
   }
-  if (nSides > 0 && nSides < 4) throw new ArgError('pad_t, pad_l, pad_b and pad_r must be given together', { arg: 'pad_t' });
+  if (nSides > 0 && nSides < 4) {
+    const first = ['pad_t', 'pad_l', 'pad_b', 'pad_r'][sides.findIndex((v) => v !== undefined)]!;
+    throw new ArgError('pad_t, pad_l, pad_b and pad_r must be given together', { arg: first });
+  }
   return nSides ? sides as [number, number, number, number] : [0, 0, 0, 0];
 }
 
