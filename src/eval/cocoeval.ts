@@ -6,7 +6,7 @@ import { InputError } from '../core/errors.js';
 import type { CocoAnnotation, CocoDataset, IouType } from './dataset.js';
 import { COCO_KPT_OKS_SIGMAS, type KeypointGt, bboxIou, computeOks, rleIou } from './iou.js';
 import { IGNORED, MATCHED, type MatchInput, MatchScratch, matchImage } from './match.js';
-import { linspace, npMean, searchLeft } from './numeric.js';
+import { linspace, npMean } from './numeric.js';
 import { type Rle, rleFromJson, segmentationToRle } from './rle.js';
 import type { RleJson, Segmentation } from './rle.js';
 
@@ -294,21 +294,28 @@ export class CocoEval {
           if (npig === 0) continue;
           const flags = ce.flags[a]!;
           for (let t = 0; t < T; t++) {
-            let tp = 0, fp = 0;
+            let tp = 0, fp = 0, r0 = 0, p0 = 0;
             const base = t * nDt;
+            // an ignored detection repeats the previous point, a false positive keeps the recall
             for (let j = 0; j < nd; j++) {
               const f = flags[base + cand[j]!]!;
-              if (!(f & IGNORED)) { if (f & MATCHED) tp++; else fp++; }
-              rc[j] = tp / npig;
-              pr[j] = tp / (fp + tp + EPS);
+              if (!(f & IGNORED)) {
+                if (f & MATCHED) { tp++; r0 = tp / npig; } else fp++;
+                p0 = tp / (fp + tp + EPS);
+              }
+              rc[j] = r0;
+              pr[j] = p0;
             }
             recall[((t * K + k) * A + a) * M + m] = nd ? rc[nd - 1]! : 0;
             // precision envelope: make it non-increasing from the right
             for (let j = nd - 1; j > 0; j--) if (pr[j]! > pr[j - 1]!) pr[j - 1] = pr[j]!;
+            // np.searchsorted(rc, recThrs, 'left') as one merge walk (both ascending); pycocotools
+            // leaves 0 from the first threshold past the reached recall on
+            let pi = 0;
             for (let r = 0; r < R; r++) {
               const at = (((t * R + r) * K + k) * A + a) * M + m;
-              const pi = searchLeft(rc, nd, p.recThrs[r]!);
-              // pycocotools leaves 0 from the first threshold past the reached recall on
+              const thr = p.recThrs[r]!;
+              while (pi < nd && rc[pi]! < thr) pi++;
               precision[at] = pi < nd ? pr[pi]! : 0;
               scores[at] = pi < nd ? ce.score[cand[pi]!]! : 0;
             }
