@@ -40,7 +40,9 @@ export function readNpy(bytes: Uint8Array, file = 'array.npy'): Tensor {
   const width = Number(code.slice(1));
   const dataStart = start + headerLen;
   if (n * width > bytes.length - dataStart) fail(`data holds ${bytes.length - dataStart} bytes, shape (${shape.join(', ')}) of ${descr} needs ${n * width}`);
-  const raw = bytes.slice(dataStart, dataStart + n * width);
+  // a copy at offset 0: `slice` on a Node Buffer (readFileSync) returns a view of a shared pool
+  const raw = new Uint8Array(n * width);
+  raw.set(bytes.subarray(dataStart, dataStart + n * width));
   if (order === '>' && width > 1) {
     for (let i = 0; i < raw.length; i += width) raw.subarray(i, i + width).reverse();
   }
