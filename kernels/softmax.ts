@@ -3,15 +3,13 @@
 // multiplies by 1/sum rather than dividing; we do the same so results round alike).
 // out may alias x.
 
-import { expDouble } from './activation.js';
-
 export function softmaxF32(out: Float32Array, x: Float32Array, N: number, D: number): void {
   for (let r = 0, base = 0; r < N; r++, base += D) {
     let mx = -Infinity;
     for (let i = 0; i < D; i++) { const v = x[base + i]!; if (v > mx) mx = v; }
     let sum = 0;
     for (let i = 0; i < D; i++) {
-      const e = Math.fround(expDouble(Math.fround(x[base + i]! - mx)));
+      const e = Math.fround(Math.exp(Math.fround(x[base + i]! - mx)));
       out[base + i] = e;
       sum += e;
     }
