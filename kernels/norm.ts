@@ -53,8 +53,9 @@ export function groupNormF32(out: Float32Array, x: Float32Array, gamma: Float32A
     const base = ng * D;
     let s = 0, ss = 0;
     for (let i = 0; i < D; i++) { const v = x[base + i]!; s += v; ss += v * v; }
-    const mu = s / D;
-    const v = Math.max(ss / D - mu * mu, 0);
+    // an empty group has mean 0 and variance 0, as math::Moments gives for no elements
+    const mu = D > 0 ? s / D : 0;
+    const v = D > 0 ? Math.max(ss / D - mu * mu, 0) : 0;
     const muF = f(mu), rsig = f(1 / Math.sqrt(f(f(v) + eps)));
     mean[ng] = muF; rstd[ng] = rsig;
     const g = ng % G;
@@ -77,8 +78,9 @@ export function layerNormF32(out: Float32Array, x: Float32Array, mean: Float32Ar
     const base = m * N;
     let s = 0, ss = 0;
     for (let i = 0; i < N; i++) { const v = x[base + i]!; s += v; ss += v * v; }
-    const mu = f(s / N);
-    const v2 = f(f(Math.max(ss / N - (s / N) * (s / N), 0)) + eps);
+    const m1 = N > 0 ? s / N : 0;
+    const mu = f(m1);
+    const v2 = f(f(N > 0 ? Math.max(ss / N - m1 * m1, 0) : 0) + eps);
     const scale = f(1 / Math.sqrt(v2)), bias = f(-scale * mu);
     mean[m] = mu; sigma[m] = f(scale * v2);
     if (gamma && beta) {

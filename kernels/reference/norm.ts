@@ -3,6 +3,7 @@
 // two-pass mean and biased variance in float64, y = gamma * (x - mu) / sqrt(var + eps) + beta.
 
 function meanVar(x: Float32Array, base: number, n: number): [number, number] {
+  if (n === 0) return [0, 0];
   let s = 0;
   for (let i = 0; i < n; i++) s += x[base + i]!;
   const mu = s / n;
