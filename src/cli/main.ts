@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ops: () => import('./ops.js'),
   eval: () => import('./eval.js'),
   predict: () => import('./predict.js'),
+  demo: () => import('./demo.js'),
 };
 
 async function help(): Promise<void> {

@@ -91,7 +91,7 @@ export function predictImages(p: Detectron2Predictor, jobs: readonly ImageJob[],
       s.done++;
       s.written.push(...files);
       bar.done();
-      log(summaryLine(job.path, img.width, img.height, pr.prepared, r, p.thingClasses, o.scoreThreshold, pr.ms.pre + pr.ms.net + pr.ms.post));
+      log(summaryLine(job.path, img.width, img.height, pr.prepared, r, p.thingClasses, o.scoreThreshold, pr.ms));
     } catch (e) {
       bar.done();
       if (!(e instanceof Caffe2Error)) throw e;
@@ -103,7 +103,7 @@ export function predictImages(p: Detectron2Predictor, jobs: readonly ImageJob[],
   return s;
 }
 
-function summaryLine(path: string, w: number, h: number, prep: { width: number; height: number }, r: D2Result, names: readonly string[] | undefined, thr: number, ms: number): string {
+function summaryLine(path: string, w: number, h: number, prep: { width: number; height: number }, r: D2Result, names: readonly string[] | undefined, thr: number, ms: { pre: number; net: number; post: number }): string {
   const I = r.instances;
   const counts = new Map<string, number>();
   let shown = 0;
@@ -115,7 +115,7 @@ function summaryLine(path: string, w: number, h: number, prep: { width: number; 
   });
   const what = [...counts].map(([n, c]) => `${c} ${n}`).join(', ');
   const pan = r.panopticSeg ? `, ${r.panopticSeg.segmentsInfo.length} panoptic segments` : '';
-  return `${basename(path)}: ${w}x${h} -> ${prep.width}x${prep.height}, ${I.scores.length} instances (${shown} with score >= ${thr}${what ? `: ${what}` : ''})${pan}, ${ms.toFixed(0)} ms`;
+  return `${basename(path)}: ${w}x${h} -> ${prep.width}x${prep.height}, ${I.scores.length} instances (${shown} with score >= ${thr}${what ? `: ${what}` : ''})${pan}; ${(ms.pre + ms.net + ms.post).toFixed(0)} ms (net ${ms.net.toFixed(0)})`;
 }
 
 export async function main(argv: string[]): Promise<number> {
