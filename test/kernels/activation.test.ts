@@ -9,10 +9,20 @@ import { closeArrays, TOL } from '../helpers/close.js';
 const f = Math.fround;
 
 test('relu hand-computed', () => {
-  const x = Float32Array.of(-2, -0, 0, 0.5, 3, NaN);
-  const y = new Float32Array(6);
+  const x = Float32Array.of(-2, -0, 0, 0.5, 3, NaN, -Infinity, Infinity, -1e-45);
+  const y = new Float32Array(9);
   fast.reluF32(y, x);
-  assert.equal(Array.from(y.subarray(0, 5)), [0, 0, 0, 0.5, 3]);
+  assert.equal(Array.from(y), [0, 0, 0, 0.5, 3, NaN, 0, Infinity, 0]);
+  assert.ok(Object.is(y[1], 0), '-0 becomes +0');
+  // a NaN whose sign bit is set (x86's default NaN from 0/0) counts as negative
+  const bits = new Int32Array(x.buffer);
+  bits[5] = 0xffc00000 | 0;
+  fast.reluF32(y, x);
+  assert.is(y[5], 0);
+  // a subarray view at an offset
+  const big = Float32Array.of(5, -1, 2, -3), part = new Float32Array(4);
+  fast.reluF32(part.subarray(1, 3), big.subarray(1, 3));
+  assert.equal(Array.from(part), [0, 0, 2, 0]);
 });
 
 test('relu fast == reference, including in place', () => {
