@@ -19,9 +19,8 @@ import { decodeMask } from '../../src/detectron2/rle.js';
 import { pasteMasks } from '../../src/detectron2/postprocess/masks.js';
 import { defaultRegistry } from '../../src/ops/index.js';
 import { convertOnnx } from '../../src/onnx/convert.js';
-import { encodeNetDef } from '../../src/proto/caffe2.js';
 import { fixture } from '../helpers/paths.js';
-import { makeArg, makeNet, makeOp } from '../helpers/net.js';
+import { fakeModelBytes } from './fake_model.js';
 import { DEMO, GOLDEN, goldenCases, matchInstances } from './golden.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -39,27 +38,12 @@ function cli(args: string[]): Promise<Result> {
   });
 }
 
-/**
- * A model dir whose net ignores the image and returns two fixed detections at the network's input
- * size, with all-ones 2x2 masks; meta: resize the short side to 46 (the fixtures are 37x23).
- */
+/** Writes the fixed-output model (fake_model.ts) as a model dir. */
 function fakeModel(path: string, opts: { outputs?: boolean; meta?: boolean } = {}): void {
-  const ops = [makeOp('Shape', ['data'], ['data_shape']), makeOp('Shape', ['im_info'], ['im_info_shape'])];
-  const outs: string[] = [];
-  if (opts.outputs !== false) {
-    ops.push(
-      makeOp('GivenTensorFill', [], ['bbox_nms'], { shape: [2, 4], values: { floats: [4, 4, 40, 30, 60, 10, 74, 46] } }),
-      makeOp('GivenTensorFill', [], ['score_nms'], { shape: [2], values: { floats: [0.9, 0.3] } }),
-      makeOp('GivenTensorFill', [], ['class_nms'], { shape: [2], values: { floats: [1, 0] } }),
-      makeOp('GivenTensorFill', [], ['mask_fcn_probs'], { shape: [2, 2, 2, 2], values: { floats: new Array(16).fill(1) } }),
-    );
-    outs.push('bbox_nms', 'score_nms', 'class_nms', 'mask_fcn_probs');
-  } else outs.push('data_shape');
-  const net = makeNet(ops, ['data', 'im_info'], outs);
-  if (opts.meta !== false) net.arg.push(makeArg('meta_architecture', 'GeneralizedRCNN'), makeArg('min_size_test', 46), makeArg('max_size_test', 1000), makeArg('size_divisibility', 32));
+  const b = fakeModelBytes(opts);
   mkdirSync(path, { recursive: true });
-  writeFileSync(join(path, 'model.pb'), encodeNetDef(net));
-  writeFileSync(join(path, 'model_init.pb'), encodeNetDef(makeNet([], [], [])));
+  writeFileSync(join(path, 'model.pb'), b.predict);
+  writeFileSync(join(path, 'model_init.pb'), b.init);
 }
 
 const CALLS: Record<string, () => string[]> = {
