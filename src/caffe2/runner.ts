@@ -146,7 +146,8 @@ export function runPlan(rt: PlanRuntime, pool: BufferPool, initial: ReadonlyMap<
       values[p.outputs[o]!] = t;
     }
     if (timing) opts.onOp!({ opIndex: p.c.index, opType: p.c.type, inputs: ctx.ins as Tensor[], outputs: ctx.outs as Tensor[], ms: performance.now() - t0 });
-    if (opts.stopAfter !== undefined && (opts.stopAfter === p.c.index || p.c.op.output.includes(String(opts.stopAfter)))) {
+    // a number names an op index, a string a blob (blobs may be named '1', as in torch exports)
+    if (opts.stopAfter !== undefined && (typeof opts.stopAfter === 'number' ? opts.stopAfter === p.c.index : p.c.op.output.includes(opts.stopAfter))) {
       stopIndex = k;
       break;
     }
