@@ -3,7 +3,7 @@
 // usage: node scripts/run-bench.mjs [pattern] [--dir BUILD_DIR]   e.g. `npm run bench -- load`
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--dir');
@@ -12,7 +12,8 @@ const pattern = new RegExp(args[0] ?? '.');
 const dir = join(root, 'bench');
 if (!existsSync(dir)) { console.error(`${dir} is missing: run \`npm run build\` first`); process.exit(1); }
 const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? (f === 'node_modules' ? [] : walk(join(d, f))) : [join(d, f)]));
-const files = walk(dir).filter((f) => f.endsWith('.bench.js') && pattern.test(f)).sort();
+// the pattern matches the path under bench/ (e.g. `load`, `kernels/conv`), not the build dir
+const files = walk(dir).filter((f) => f.endsWith('.bench.js') && pattern.test(relative(dir, f))).sort();
 if (!files.length) { console.error(`no benchmark matches ${pattern}`); process.exit(1); }
 let failed = 0;
 for (const f of files) {
