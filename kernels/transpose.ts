@@ -5,10 +5,13 @@
 
 import type { Words } from './copy.js';
 
-// Tiles: TILE_J = 16 input-contiguous elements (a 64-byte cache line of 4-byte words) by
-// TILE_I = 256 output-contiguous ones, so the 256 input lines a tile reads (16 KiB) stay in L1
-// until all 16 words of each are used.
-const TILE_I = 256, TILE_J = 16;
+// Tiles of up to TILE_J = 16 input-contiguous elements (a 64-byte cache line of 4-byte words)
+// by TILE_I = 64 output-contiguous ones, so each input line a tile reads is used whole while in
+// L1; the edge is balanced per plane (49 columns -> 13+12+12+12, not 16+16+16+1).
+const TILE_I = 64, TILE_J = 16;
+
+/** The tile edge that splits n into equal parts of at most `max`. */
+const balanced = (n: number, max: number): number => Math.ceil(n / Math.ceil(n / max));
 
 export interface SimplePerm {
   /** Merged input dims (all > 1). */
@@ -100,10 +103,11 @@ type Plane = (out: Words, x: Words, bi: number, bo: number, Da: number, Db: numb
 
 /** out[bo + i + j*sOb] = x[bi + i*sIa + j] over a Da x Db plane, one word per element. */
 const tile1: Plane = (out, x, bi, bo, Da, Db, sIa, sOb) => {
-  for (let i0 = 0; i0 < Da; i0 += TILE_I) {
-    const i1 = i0 + TILE_I < Da ? i0 + TILE_I : Da;
-    for (let j0 = 0; j0 < Db; j0 += TILE_J) {
-      const j1 = j0 + TILE_J < Db ? j0 + TILE_J : Db;
+  const TI = balanced(Da, TILE_I), TJ = balanced(Db, TILE_J);
+  for (let i0 = 0; i0 < Da; i0 += TI) {
+    const i1 = i0 + TI < Da ? i0 + TI : Da;
+    for (let j0 = 0; j0 < Db; j0 += TJ) {
+      const j1 = j0 + TJ < Db ? j0 + TJ : Db;
       for (let j = j0; j < j1; j++) {
         let o = bo + j * sOb + i0, s = bi + i0 * sIa + j;
         for (let i = i0; i < i1; i++) { out[o++] = x[s]!; s += sIa; }
@@ -114,10 +118,11 @@ const tile1: Plane = (out, x, bi, bo, Da, Db, sIa, sOb) => {
 
 /** The same with u words per element (8-byte types, folded inner axes). */
 const tileN: Plane = (out, x, bi, bo, Da, Db, sIa, sOb, u) => {
-  for (let i0 = 0; i0 < Da; i0 += TILE_I) {
-    const i1 = i0 + TILE_I < Da ? i0 + TILE_I : Da;
-    for (let j0 = 0; j0 < Db; j0 += TILE_J) {
-      const j1 = j0 + TILE_J < Db ? j0 + TILE_J : Db;
+  const TI = balanced(Da, TILE_I), TJ = balanced(Db, TILE_J);
+  for (let i0 = 0; i0 < Da; i0 += TI) {
+    const i1 = i0 + TI < Da ? i0 + TI : Da;
+    for (let j0 = 0; j0 < Db; j0 += TJ) {
+      const j1 = j0 + TJ < Db ? j0 + TJ : Db;
       for (let j = j0; j < j1; j++) {
         let o = bo + j * sOb + i0 * u, s = bi + i0 * sIa + j * u;
         for (let i = i0; i < i1; i++) {
