@@ -22,7 +22,13 @@ const ZIGZAG = Int32Array.from([
   54, 47, 55, 62, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
 ]);
 
-interface Huffman { maxcode: Int32Array; valptr: Int32Array; mincode: Int32Array; values: Uint8Array }
+interface Huffman {
+  maxcode: Int32Array; valptr: Int32Array; mincode: Int32Array; values: Uint8Array;
+  /** For codes of at most LOOKAHEAD bits: (length << 8) | value, indexed by the next LOOKAHEAD bits; 0 = longer code. */
+  look: Uint16Array;
+}
+
+const LOOKAHEAD = 9;
 
 interface Component {
   id: number; h: number; v: number; tq: number;
@@ -49,7 +55,14 @@ function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
     code <<= 1;
   }
   maxcode[17] = 0x7fffffff;
-  return { maxcode, valptr, mincode, values };
+  const look = new Uint16Array(1 << LOOKAHEAD);
+  for (let len = 1, k = 0, code = 0; len <= LOOKAHEAD; len++, code <<= 1) {
+    for (let i = 0; i < counts[len - 1]!; i++, k++, code++) {
+      const shift = LOOKAHEAD - len;
+      for (let j = 0; j < 1 << shift; j++) look[(code << shift) | j] = (len << 8) | values[k]!;
+    }
+  }
+  return { maxcode, valptr, mincode, values, look };
 }
 
 /** The decoder of one file: marker parsing, entropy decoding into coefficient blocks, then output. */
@@ -230,7 +243,10 @@ class Decoder {
 
   private huff(h: Huffman | undefined): number {
     if (!h) throw new Fail('scan uses a Huffman table that was never defined');
-    let code = this.bit(), len = 1;
+    if (this.bitCnt < LOOKAHEAD) this.fill();
+    const e = h.look[(this.bitBuf >>> (this.bitCnt - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)]!;
+    if (e) { this.bitCnt -= e >> 8; return e & 0xff; }
+    let code = this.bits(LOOKAHEAD), len = LOOKAHEAD;
     while (code > h.maxcode[len]!) {
       code = (code << 1) | this.bit();
       if (++len > 16) throw new Fail('corrupt data: bad Huffman code');
