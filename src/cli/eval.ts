@@ -3,11 +3,15 @@
 
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { InputError, NotSupportedError } from '../core/errors.js';
+import { Caffe2Error, InputError } from '../core/errors.js';
+import { Detectron2Predictor, type PredictorOptions } from '../detectron2/api.js';
 import { CocoDataset, type CocoEvalReport, type CocoResult, type IouType, evaluateResults, predictionsToCocoResults } from '../eval/index.js';
+import { readImageFile } from '../node/images.js';
 import { parseArgv } from './args.js';
+import { loadWithProgress } from './common.js';
+import { Progress } from './progress.js';
 
-export const usage = 'caffe2-ts eval --annotations ann.json (--results res.json... | --predictions dir/) [--iou-type bbox|segm|keypoints]... [--reference-results ref.json...] [--json FILE]';
+export const usage = 'caffe2-ts eval [<model_dir> --images dir/] --annotations ann.json [--results res.json... | --predictions dir/] [--iou-type bbox|segm|keypoints]... [--reference-results ref.json...] [--json FILE] [--init model_init.pb]';
 
 const IOU_TYPES: IouType[] = ['bbox', 'segm', 'keypoints'];
 const FIELD: Record<IouType, string> = { bbox: 'bbox', segm: 'segmentation', keypoints: 'keypoints' };
@@ -84,40 +88,64 @@ export function diffTable(ours: CocoEvalReport, ref: CocoEvalReport): string {
   return ['| metric | ours    | reference | diff   |', '|:-------|--------:|----------:|-------:|', ...rows].join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const a = parseArgv(argv, {
-    annotations: {}, results: { multi: true }, predictions: {}, images: {}, 'iou-type': { multi: true },
-    'reference-results': { multi: true }, json: {},
+export interface EvalOptions {
+  annotations: string;
+  /** The IoU types to evaluate; default: every type the results carry. */
+  iouTypes?: IouType[];
+  referenceResults?: string[];
+  json?: string;
+}
+
+/**
+ * Runs a converted model over every image of a COCO dataset (`images` dir + the annotations'
+ * file_name) and returns detectron2's COCO results; a failing image is reported and skipped.
+ */
+export function predictDataset(p: Detectron2Predictor, gt: CocoDataset, imagesDir: string): { results: CocoResult[]; failed: number } {
+  const catIds = gt.catIds();
+  const images = [...gt.images].sort((x, y) => x.id - y.id);
+  const bar = new Progress('eval');
+  const results: CocoResult[] = [];
+  let failed = 0;
+  images.forEach((img, i) => {
+    const path = join(imagesDir, img.file_name ?? `${img.id}`);
+    bar.update(i, images.length, basename(path));
+    try {
+      const pr = p.predict(readImageFile(path), path);
+      results.push(...predictionsToCocoResults(p.toJson(pr.result), img.id, catIds, path));
+    } catch (e) {
+      if (!(e instanceof Caffe2Error)) { bar.done(); throw e; }
+      failed++;
+      bar.done();
+      console.error(`caffe2-ts: ${e.name}: ${e.where.file ? e.message : `${path}: ${e.message}`}`);
+    }
   });
-  const annPath = a.str('annotations');
-  if (!annPath) throw new InputError(`--annotations is required\nusage: ${usage}`);
-  if (a.positional.length > 0) {
-    throw new NotSupportedError(`eval <model_dir> (running a model over --images) needs the detectron2 predictor, which this build does not have yet; run \`caffe2-ts predict ${a.positional[0]} <images> --output dir/\` and then \`caffe2-ts eval --annotations ${annPath} --predictions dir/\``);
+  bar.done();
+  return { results, failed };
+}
+
+/** `eval <model_dir> --images dir/` and `convert --run-eval`: predict over the dataset, then evaluate. */
+export function evalModel(modelPath: string, imagesDir: string, o: EvalOptions & { init?: string; predictor?: PredictorOptions }): number {
+  if (!statSync(imagesDir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`--images ${imagesDir} is not a directory`);
+  const gt = CocoDataset.parse(readJson(o.annotations), o.annotations);
+  const p = new Detectron2Predictor(loadWithProgress(modelPath, o.init), o.predictor ?? {});
+  const t0 = performance.now();
+  const { results, failed } = predictDataset(p, gt, imagesDir);
+  const s = (performance.now() - t0) / 1000;
+  console.error(`eval: ${results.length} detections on ${gt.images.length - failed} of ${gt.images.length} images in ${s.toFixed(1)} s (${(s / Math.max(1, gt.images.length)).toFixed(2)} s an image)${failed ? `; ${failed} failed` : ''}`);
+  evaluate(gt, results, [modelPath], o);
+  return failed ? 1 : 0;
+}
+
+/** Evaluates results for each IoU type, prints the tables, and writes the --json file. */
+export function evaluate(gt: CocoDataset, results: readonly CocoResult[], source: readonly string[], o: EvalOptions): Record<string, unknown> {
+  const types = o.iouTypes?.length ? o.iouTypes : typesOf(results);
+  if (types.length === 0) {
+    if (results.length > 0) throw new InputError(`${source.join(', ')}: no result has 'bbox', 'segmentation' or 'keypoints'`);
+    types.push('bbox');
   }
-  if (a.str('images')) throw new InputError('--images is for `eval <model_dir> --images dir/`; with --results or --predictions it is not used');
-  const gt = CocoDataset.parse(readJson(annPath), annPath);
-  let results: CocoResult[];
-  let source: string[];
-  if (a.str('predictions')) {
-    const dir = a.str('predictions')!;
-    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`--predictions ${dir} is not a directory`);
-    const p = readPredictions(dir, gt);
-    if (p.unmatched.length) console.error(`eval: ${p.unmatched.length} prediction file(s) match no image of ${annPath}: ${p.unmatched.slice(0, 5).join(', ')}${p.unmatched.length > 5 ? ', ...' : ''}`);
-    console.error(`eval: ${p.results.length} detections from ${p.matched} prediction files (${gt.images.length} images annotated)`);
-    results = p.results;
-    source = [dir];
-  } else {
-    source = a.all('results');
-    if (source.length === 0) throw new InputError(`give --results res.json or --predictions dir/\nusage: ${usage}`);
-    results = readResults(source);
-  }
-  const asked = a.all('iou-type').flatMap((s) => s.split(','));
-  for (const t of asked) if (!IOU_TYPES.includes(t as IouType)) throw new InputError(`--iou-type must be bbox, segm or keypoints, got '${t}'`);
-  const types = asked.length ? (asked as IouType[]) : typesOf(results);
-  if (types.length === 0) throw new InputError(`${source.join(', ')}: no result has 'bbox', 'segmentation' or 'keypoints'`);
-  const refs = a.all('reference-results');
+  const refs = o.referenceResults ?? [];
   const refResults = refs.length ? readResults(refs) : undefined;
-  const out: Record<string, unknown> = { annotations: annPath, results: source, images: gt.images.length, iou_types: types };
+  const out: Record<string, unknown> = { annotations: o.annotations, results: source, images: gt.images.length, iou_types: types };
   for (const t of types) {
     // each type evaluates the results that carry its field (bbox and segm may come in separate files)
     const rs = results.filter((r) => FIELD[t] in r);
@@ -136,7 +164,52 @@ export async function main(argv: string[]): Promise<number> {
     }
     out[t] = entry;
   }
-  const jsonPath = a.str('json');
-  if (jsonPath) writeFileSync(jsonPath, JSON.stringify(out, null, 1) + '\n');
+  if (o.json) writeFileSync(o.json, JSON.stringify(out, null, 1) + '\n');
+  return out;
+}
+
+/** --iou-type values (repeatable, comma lists allowed). */
+export function parseIouTypes(values: readonly string[]): IouType[] {
+  const asked = values.flatMap((s) => s.split(','));
+  for (const t of asked) if (!IOU_TYPES.includes(t as IouType)) throw new InputError(`--iou-type must be bbox, segm or keypoints, got '${t}'`);
+  return asked as IouType[];
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const a = parseArgv(argv, {
+    annotations: {}, results: { multi: true }, predictions: {}, images: {}, 'iou-type': { multi: true },
+    'reference-results': { multi: true }, json: {}, init: {},
+  });
+  const annPath = a.str('annotations');
+  if (!annPath) throw new InputError(`--annotations is required\nusage: ${usage}`);
+  const opts: EvalOptions = {
+    annotations: annPath, iouTypes: parseIouTypes(a.all('iou-type')), referenceResults: a.all('reference-results'),
+    ...(a.str('json') ? { json: a.str('json')! } : {}),
+  };
+  if (a.positional.length > 1) throw new InputError(`eval takes one model (got ${a.positional.join(', ')})\nusage: ${usage}`);
+  if (a.positional.length === 1) {
+    const images = a.str('images');
+    if (!images) throw new InputError(`eval ${a.positional[0]} runs the model over a dataset: give --images dir/ (the annotations' file_name are relative to it)`);
+    if (a.all('results').length || a.str('predictions')) throw new InputError('eval <model_dir> makes its own results: drop --results / --predictions');
+    return evalModel(a.positional[0]!, images, { ...opts, ...(a.str('init') ? { init: a.str('init')! } : {}) });
+  }
+  if (a.str('images')) throw new InputError('--images is for `eval <model_dir> --images dir/`; with --results or --predictions it is not used');
+  const gt = CocoDataset.parse(readJson(annPath), annPath);
+  let results: CocoResult[];
+  let source: string[];
+  if (a.str('predictions')) {
+    const dir = a.str('predictions')!;
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`--predictions ${dir} is not a directory`);
+    const p = readPredictions(dir, gt);
+    if (p.unmatched.length) console.error(`eval: ${p.unmatched.length} prediction file(s) match no image of ${annPath}: ${p.unmatched.slice(0, 5).join(', ')}${p.unmatched.length > 5 ? ', ...' : ''}`);
+    console.error(`eval: ${p.results.length} detections from ${p.matched} prediction files (${gt.images.length} images annotated)`);
+    results = p.results;
+    source = [dir];
+  } else {
+    source = a.all('results');
+    if (source.length === 0) throw new InputError(`give --results res.json, --predictions dir/ or a model with --images dir/\nusage: ${usage}`);
+    results = readResults(source);
+  }
+  evaluate(gt, results, source, opts);
   return 0;
 }
