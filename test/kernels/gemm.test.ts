@@ -8,6 +8,7 @@ import {
 import { gemm as gemmRef } from '../../kernels/reference/gemm.js';
 import { closeArrays, TOL } from '../helpers/close.js';
 import { seededFloats, seed } from '../helpers/arb.js';
+import { registerVectors } from './onnx_vectors.js';
 
 function run(p: GemmParams, a: Float32Array, b: Float32Array, bias: Float32Array | null): Float32Array {
   const c = new Float32Array(p.cOff + p.M * p.ldc).fill(NaN);
@@ -113,6 +114,14 @@ test('gemmPacked with a swapped micro-kernel (same contract) gives the same resu
   const prev = setMicroKernel(plain);
   try { gemmPacked(c2, 0, N, M, N, K, ap, 0, bp, 0, null, 0, BIAS_NONE); } finally { setMicroKernel(prev); }
   assert.not.ok(closeArrays(c1, c2, TOL.gemm));
+});
+
+// ONNX MatMul lowers to BatchMatMul broadcast=1 and Gemm (alpha = beta = 1, vector C) to FC /
+// FCTransposed, as Caffe2's ONNX backend does; a vector·vector product is [1] in Caffe2, a scalar in ONNX.
+const n = registerVectors(test, ['MatMul', 'Gemm'], {}, { test_matmul_1d_1d: [1] });
+
+test('the shared ONNX MatMul/Gemm vectors are present', () => {
+  assert.ok(n >= 11, `expected the ONNX node-test MatMul/Gemm vectors under ../shared, found ${n}`);
 });
 
 test.run();

@@ -106,18 +106,19 @@ export function caffe2Of(v: NodeVector): { type: string; args: Record<string, Js
  * Registers one uvu test per vector of `types`: the Caffe2 op's output must match the ONNX
  * output (TOL.conv), or, for names in `errors`, running must fail with that message fragment.
  * `shapes` lists vectors where Caffe2's output shape differs by design (same values).
- * Returns how many vectors were registered (0 when ../shared is absent).
+ * Returns how many vectors were registered (0 when ../shared is absent); unmappable Gemms are left out.
  */
 export function registerVectors(
   t: (name: string, fn: () => void) => void, types: readonly string[],
   errors: Readonly<Record<string, string>>, shapes: Readonly<Record<string, number[]>> = {},
 ): number {
-  const vs = nodeVectors(types);
-  for (const v of vs) {
+  let n = 0;
+  for (const v of nodeVectors(types)) {
     const short = v.name.split('/')[1]!;
+    const c = caffe2Of(v);
+    if (!c) continue; // Gemm forms that lower to MatMul + Add are the lowering's business
+    n++;
     t(`onnx vector ${v.name}`, () => {
-      const c = caffe2Of(v);
-      if (!c) return; // Gemm forms that lower to MatMul + Add are the lowering's business
       const feeds = c.inputs.map((i) => i.t), consts = c.inputs.map((i) => i.isConst);
       const want = errors[short];
       let got: Tensor | undefined, msg = '';
@@ -132,5 +133,5 @@ export function registerVectors(
       if (bad) throw new Error(`${c.type} ${JSON.stringify(c.args)}: ${bad}`);
     });
   }
-  return vs.length;
+  return n;
 }
