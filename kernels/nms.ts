@@ -1,7 +1,7 @@
 // Non-maximum suppression (Caffe2 generate_proposals_op_util_nms.h): greedy NMS and soft-NMS
 // over upright [x1, y1, x2, y2] or rotated [cx, cy, w, h, angle] rows of a Float32Array.
-// Greedy NMS packs the candidates into struct-of-arrays with float32 areas once, then compacts
-// the surviving candidate list in place after each kept box (no per-pair allocation).
+// Greedy NMS tests each candidate against the kept boxes, held as struct-of-arrays with their
+// float32 areas (no per-pair allocation).
 // IoU is float32 like Caffe2's Eigen arrays; a box survives iff IoU <= thresh, so a NaN IoU
 // (two zero-area boxes without legacy_plus_one) suppresses.
 
@@ -9,7 +9,7 @@ import { rotatedIoU } from './boxes.js';
 
 const f = Math.fround;
 
-/** Scratch for n candidates: f32 of at least 5n elements, i32 of at least n. */
+/** Scratch for n candidates: f32 of at least 5n elements (kept boxes), i32 of at least n (soft-NMS). */
 export interface NmsScratch { f32: Float32Array; i32: Int32Array }
 
 export function nmsScratch(n: number): NmsScratch {
@@ -30,49 +30,58 @@ export function iouUpright(boxes: Float32Array, i: number, j: number, p: number)
  * Greedy NMS over the candidates order[0..n) (row indices, in descending score order; not
  * re-sorted). Writes kept row indices to `keep` in selection order and returns their count;
  * stops after topN kept when topN >= 0.
+ *
+ * Caffe2 removes, after each kept box, every later candidate it overlaps; here each candidate
+ * is tested against the boxes kept so far (struct-of-arrays) and dropped at the first overlap
+ * above thresh. Both keep j iff IoU(i, j) <= thresh for every earlier kept i, so the result is
+ * identical, but a topN stop skips the candidates never reached and non-overlapping pairs cost
+ * one subtraction.
  */
 export function nms(
   keep: Int32Array, boxes: Float32Array, stride: number, boxDim: number, order: ArrayLike<number>, n: number,
   thresh: number, topN: number, legacyPlusOne: boolean, scratch: NmsScratch,
 ): number {
-  const live = scratch.i32;
-  for (let k = 0; k < n; k++) live[k] = k;
-  let m = n, kept = 0;
+  const limit = topN < 0 ? n : Math.min(topN, n);
+  let kept = 0;
   if (boxDim === 5) {
-    while (m > 0 && (topN < 0 || kept < topN)) {
-      const oi = order[live[0]!]! * stride;
-      keep[kept++] = order[live[0]!]!;
-      let w = 0;
-      for (let t = 1; t < m; t++) {
-        const j = live[t]!;
-        if (rotatedIoU(boxes, oi, boxes, order[j]! * stride) <= thresh) live[w++] = j;
-      }
-      m = w;
+    for (let k = 0; k < n && kept < limit; k++) {
+      const oj = order[k]! * stride;
+      let q = 0;
+      while (q < kept && rotatedIoU(boxes, keep[q]! * stride, boxes, oj) <= thresh) q++;
+      if (q === kept) keep[kept++] = order[k]!;
     }
     return kept;
   }
   const p = legacyPlusOne ? 1 : 0;
-  const s = scratch.f32;
-  const X1 = 0, Y1 = n, X2 = 2 * n, Y2 = 3 * n, AR = 4 * n;
-  for (let k = 0; k < n; k++) {
+  // With p = 1 the float32 width f(f(d) + 1) is > 0 iff the exact d > -1 + 2^-25 (f rounds
+  // (-1, -1 + 2^-25] to -1); with p = 0 iff d > 0. A pair whose four edge differences (exact in
+  // double for float32 inputs) are not all above that bound cannot overlap, and its IoU is
+  // 0 / (area sum) = 0 when both areas are finite and > 0: it is skipped with one branch.
+  // Anything else (zero, negative or non-finite areas, thresh < 0) takes the literal path.
+  const wmin = p ? -1 + 2 ** -25 : 0;
+  const s = scratch.f32, cap = Math.floor(s.length / 5);
+  const X1 = 0, Y1 = cap, X2 = 2 * cap, Y2 = 3 * cap, AR = 4 * cap;
+  let odd = 0; // kept boxes whose area is not finite and > 0
+  const quick = thresh >= 0;
+  for (let k = 0; k < n && kept < limit; k++) {
     const r = order[k]! * stride;
     const x1 = boxes[r]!, y1 = boxes[r + 1]!, x2 = boxes[r + 2]!, y2 = boxes[r + 3]!;
-    s[X1 + k] = x1; s[Y1 + k] = y1; s[X2 + k] = x2; s[Y2 + k] = y2;
-    s[AR + k] = f(f(f(x2 - x1) + p) * f(f(y2 - y1) + p));
-  }
-  while (m > 0 && (topN < 0 || kept < topN)) {
-    const i = live[0]!;
-    keep[kept++] = order[i]!;
-    const ix1 = s[X1 + i]!, iy1 = s[Y1 + i]!, ix2 = s[X2 + i]!, iy2 = s[Y2 + i]!, ia = s[AR + i]!;
-    let w = 0;
-    for (let t = 1; t < m; t++) {
-      const j = live[t]!;
-      const iw = Math.max(f(f(Math.min(s[X2 + j]!, ix2) - Math.max(s[X1 + j]!, ix1)) + p), 0);
-      const ih = Math.max(f(f(Math.min(s[Y2 + j]!, iy2) - Math.max(s[Y1 + j]!, iy1)) + p), 0);
+    const area = f(f(f(x2 - x1) + p) * f(f(y2 - y1) + p));
+    const plain = area > 0 && area < Infinity;
+    const filter = plain && quick && odd === 0;
+    let q = 0;
+    for (; q < kept; q++) {
+      // branch-free filter: & of four compares mispredicts far less than && on random boxes
+      if (filter && !(+(x2 - s[X1 + q]! > wmin) & +(s[X2 + q]! - x1 > wmin) & +(y2 - s[Y1 + q]! > wmin) & +(s[Y2 + q]! - y1 > wmin))) continue;
+      const iw = Math.max(f(f(Math.min(x2, s[X2 + q]!) - Math.max(x1, s[X1 + q]!)) + p), 0);
+      const ih = Math.max(f(f(Math.min(y2, s[Y2 + q]!) - Math.max(y1, s[Y1 + q]!)) + p), 0);
       const inter = f(iw * ih);
-      if (f(inter / f(f(ia + s[AR + j]!) - inter)) <= thresh) live[w++] = j;
+      if (!(f(inter / f(f(s[AR + q]! + area) - inter)) <= thresh)) break;
     }
-    m = w;
+    if (q < kept) continue;
+    s[X1 + kept] = x1; s[Y1 + kept] = y1; s[X2 + kept] = x2; s[Y2 + kept] = y2; s[AR + kept] = area;
+    if (!plain) odd++;
+    keep[kept++] = order[k]!;
   }
   return kept;
 }

@@ -217,6 +217,16 @@ test('property: NMS fast == reference; kept boxes in order, pairwise IoU <= thre
     }), PROP);
 });
 
+test('property: NMS fast == reference with malformed, zero-area, touching and non-finite boxes, any threshold', () => {
+  const special = [0, -0, 1, -1, 10, 10.5, 1e-30, 2 ** -25, -1 + 2 ** -25, 1e30, Infinity, -Infinity, NaN];
+  fc.assert(fc.property(fc.array(fc.tuple(...[0, 1, 2, 3].map(() => fc.oneof(fc.constantFrom(...special), fc.integer({ min: -3, max: 12 })))), { maxLength: 24 }),
+    fc.constantFrom(-0.5, 0, 0.3, 0.7, 1, NaN), fc.boolean(), fc.integer({ min: -1, max: 8 }), (rows, th, legacy, topN) => {
+      const boxes = Float32Array.from(rows.flat() as number[]);
+      const order = rows.map((_, i) => i);
+      assert.equal(runNms(fast, boxes, 4, order, Math.fround(th), topN, legacy), runNms(ref, boxes, 4, order, Math.fround(th), topN, legacy));
+    }), { numRuns: 500 });
+});
+
 test('property: soft-NMS fast == reference (scores and keeps), all methods, upright and rotated', () => {
   fc.assert(fc.property(fc.integer({ min: 0, max: 30 }), seed, fc.constantFrom(4, 5) as fc.Arbitrary<4 | 5>, fc.constantFrom(0, 1, 2),
     fc.boolean(), fc.integer({ min: -1, max: 6 }), (n, s, dim, method, legacy, topN) => {
