@@ -376,7 +376,8 @@ function externalBytes(t: RawTensor, load: ExternalDataLoader | undefined, want:
 
 /** Little-endian bytes -> typed storage (copied, so the result is aligned and owned). */
 function fromBytes(dtype: DType, b: Uint8Array, numel: number): Tensor['data'] {
-  const copy = b.slice();
+  // Uint8Array.prototype.slice, not b.slice(): on a Node Buffer slice() is a view into a shared pool
+  const copy = Uint8Array.prototype.slice.call(b);
   switch (dtype) {
     case 'float32': return new Float32Array(copy.buffer, 0, numel);
     case 'float64': return new Float64Array(copy.buffer, 0, numel);
