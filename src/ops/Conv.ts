@@ -5,9 +5,10 @@
 
 import { ArgError, ShapeError, shapeStr } from '../core/errors.js';
 import type { ValueInfo } from '../core/tensor.js';
-import type { ConvGeom } from '../../kernels/geometry.js';
+import { convGeom, type ConvGeom } from '../../kernels/geometry.js';
 import { conv, convPackedWeightsSize, convScratchSize, packConvWeights } from '../../kernels/conv.js';
 import { arg, defineOp } from './schema.js';
+import { packOnce } from './prepack.js';
 import {
   checkImage, convPoolArgs, geomOf, normalizeConvPool, requireF32, resolveSpatial, sameDims, type ConvPoolParams, type Spatial,
 } from './conv_pool_base.js';
@@ -63,9 +64,7 @@ export default defineOp<typeof args, Params, State>({
     const w = ins[1]!;
     if (!w.value) return { packed: null };
     const g = filterGeom(w.shape, p.group);
-    const packed = new Float32Array(convPackedWeightsSize(g));
-    packConvWeights(packed, w.value.data as Float32Array, g);
-    return { packed };
+    return { packed: packOnce(w.value, `conv/${p.group}`, convPackedWeightsSize(g), (dst) => packConvWeights(dst, w.value!.data as Float32Array, g)) };
   },
   run(ctx, p) {
     const x = ctx.in(0), w = ctx.in(1), b = ctx.maybe(2), st = ctx.state;
@@ -85,8 +84,8 @@ export default defineOp<typeof args, Params, State>({
   },
 });
 
-/** The filter-only part of the geometry (what packing needs): M, G, C, kernel dims. */
+/** The filter-only part of the geometry (what packing needs): M, G, C and the kernel dims. */
 function filterGeom(w: readonly number[], G: number): ConvGeom {
-  const k = w.slice(2);
-  return geomOf([0, w[1]! * G, ...k], w[0]!, G, { nd: k.length, kernel: k, stride: k.map(() => 1), dilation: k.map(() => 1), padHead: k.map(() => 0), padTail: k.map(() => 0), out: k.map(() => 1) });
+  const k = w.slice(2), ones = k.map(() => 1);
+  return convGeom(0, w[1]! * G, w[0]!, G, ones, ones, k, ones, ones, k.map(() => 0));
 }

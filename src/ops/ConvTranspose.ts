@@ -10,6 +10,7 @@ import {
   convTranspose, convTransposePackedWeightsSize, convTransposeScratchSize, packConvTransposeWeights,
 } from '../../kernels/conv_transpose.js';
 import { arg, defineOp } from './schema.js';
+import { packOnce } from './prepack.js';
 import { checkImage, convPoolArgs, dimsFor, normalizeConvPool, pickDims, requireF32, sameDims, type ConvPoolParams, type Dims } from './conv_pool_base.js';
 
 const args = {
@@ -79,9 +80,7 @@ export default defineOp<typeof args, Params, State>({
     const w = ins[1]!;
     if (!w.value) return { packed: null };
     const g = filterGeom(w.shape, p.group);
-    const packed = new Float32Array(convTransposePackedWeightsSize(g));
-    packConvTransposeWeights(packed, w.value.data as Float32Array, g);
-    return { packed };
+    return { packed: packOnce(w.value, `convT/${p.group}`, convTransposePackedWeightsSize(g), (dst) => packConvTransposeWeights(dst, w.value!.data as Float32Array, g)) };
   },
   run(ctx, p) {
     const x = ctx.in(0), w = ctx.in(1), b = ctx.maybe(2), st = ctx.state;

@@ -9,6 +9,7 @@ import type { ValueInfo } from '../core/tensor.js';
 import { BIAS_COL, MR, NR, gemmPacked, packPanels, packedSize } from '../../kernels/gemm.js';
 import { arg, defineOp, type AnyOpDef, type Args } from './schema.js';
 import { requireF32 } from './conv_pool_base.js';
+import { packOnce } from './prepack.js';
 
 const args = { axis: arg.int(1), axis_w: arg.int(1) };
 
@@ -57,9 +58,7 @@ export function fullyConnected(type: 'FC' | 'FCTransposed', transposed: boolean)
       if (!w.value) return { packed: null };
       const { K, N } = dims(x.shape, w.shape, b.shape, p, transposed);
       if (K < 0 || N < 0) return { packed: null };
-      const packed = new Float32Array(packedSize(N, K, NR));
-      packW(packed, w.value.data as Float32Array, K, N, transposed);
-      return { packed };
+      return { packed: packOnce(w.value, `${type}/${K}`, packedSize(N, K, NR), (dst) => packW(dst, w.value!.data as Float32Array, K, N, transposed)) };
     },
     run(ctx, p) {
       const x = ctx.in(0), w = ctx.in(1), b = ctx.in(2);

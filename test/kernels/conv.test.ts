@@ -16,7 +16,9 @@ import { col2imAdd as col2imRef, im2colPacked as im2colRef } from '../../kernels
 import { Tensor } from '../../src/core/tensor.js';
 import { closeArrays, TOL } from '../helpers/close.js';
 import { seededFloats, seed } from '../helpers/arb.js';
-import { runOp } from '../helpers/net.js';
+import { makeNet, makeOp, runOp } from '../helpers/net.js';
+import { Caffe2Model } from '../../src/caffe2/model.js';
+import { defaultRegistry } from '../../src/ops/index.js';
 import { registerVectors } from './onnx_vectors.js';
 
 function fastConv(g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null): Float32Array {
@@ -223,6 +225,23 @@ test('property: the Conv op (args -> plan -> run) == reference kernel on the sam
     const msg = closeArrays(y.data as Float32Array, refConv(g, x.data as Float32Array, w.data as Float32Array, b ? b.data as Float32Array : null), TOL.conv);
     assert.not.ok(msg, `${JSON.stringify(g)}: ${msg}`);
   }), { numRuns: 60 });
+});
+
+test('a model planned for two image sizes packs its filter once and runs both right', () => {
+  const w = new Tensor('float32', [4, 2, 3, 3], seededFloats(72, 7)), b = new Tensor('float32', [4], seededFloats(4, 8));
+  const net = makeNet([makeOp('Conv', ['x', 'w', 'b'], ['y'], { kernels: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] })], ['x', 'w', 'b'], ['y']);
+  const model = new Caffe2Model(net, undefined, { registry: defaultRegistry, poison: true, weights: new Map([['w', w], ['b', b]]) });
+  const plans = [[1, 2, 5, 5], [2, 2, 7, 6]].map((shape) => model.plan(new Map([['x', { dtype: 'float32' as const, shape }]])));
+  const packed = plans.map((p) => (p.ops[0]!.state as { packed: Float32Array }).packed);
+  assert.ok(packed[0] instanceof Float32Array && packed[0] === packed[1], 'both plans share one packed filter');
+  for (const shape of [[1, 2, 5, 5], [2, 2, 7, 6]]) {
+    const x = new Tensor('float32', shape, seededFloats(shape.reduce((p, d) => p * d, 1), 9));
+    const y = model.run({ x }).get('y')!;
+    const [oh, ow] = [Math.floor((shape[2]! - 1) / 2) + 1, Math.floor((shape[3]! - 1) / 2) + 1];
+    const g = convGeom(shape[0]!, 2, 4, 1, [shape[2]!, shape[3]!], [oh, ow], [3, 3], [2, 2], [1, 1], [1, 1]);
+    assert.equal(y.shape, [shape[0], 4, oh, ow]);
+    assert.not.ok(closeArrays(y.data as Float32Array, refConv(g, x.data as Float32Array, w.data as Float32Array, b.data as Float32Array), TOL.conv));
+  }
 });
 
 // ------------------------------------------------------------------ published vectors
