@@ -12,10 +12,11 @@ import type { ExternalDataLoader } from '../onnx/reader.js';
 import { renderSvg } from '../onnx/svg.js';
 import { encodeNets } from '../onnx/writer.js';
 import { parseArgv } from './args.js';
+import { RUN_EVAL_FLAGS, RUN_EVAL_USAGE, runEvalFromFlags } from './eval.js';
 import { fmtBytes, fmtInt } from './common.js';
 import { Progress } from './progress.js';
 
-export const usage = 'caffe2-ts convert <model.onnx> --output <dir> [--config config.yaml] [--meta-architecture A] [--size-divisibility N] [--meta key=value]... [--upsample-linear half_pixel|align_corners] [--no-svg] [--json]';
+export const usage = 'caffe2-ts convert <model.onnx> --output <dir> [--config config.yaml] [--meta-architecture A] [--size-divisibility N] [--meta key=value]... [--upsample-linear half_pixel|align_corners] [--no-svg] [--json] ' + RUN_EVAL_USAGE;
 
 /** Flags that set one meta value each (`--meta key=value` sets any). */
 const META_FLAGS: Record<string, string> = {
@@ -60,6 +61,7 @@ export function summaryText(r: ConvertResult, file: string): string {
 export async function main(argv: string[]): Promise<number> {
   const spec: Parameters<typeof parseArgv>[1] = {
     output: { short: 'o' }, config: {}, meta: { multi: true }, 'upsample-linear': {}, 'no-svg': { bool: true }, json: { bool: true },
+    ...RUN_EVAL_FLAGS,
   };
   for (const f of Object.keys(META_FLAGS)) spec[f] = {};
   const a = parseArgv(argv, spec);
@@ -67,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   const out = a.str('output');
   if (!path || a.positional.length > 1 || !out) throw new InputError(`usage: ${usage}`);
   if (!existsSync(path) || statSync(path).isDirectory()) throw new InputError('no such ONNX file', { file: path });
+  const runEval = runEvalFromFlags(a);
   const meta: Record<string, string> = {};
   for (const kv of a.all('meta')) {
     const eq = kv.indexOf('=');
@@ -111,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(summaryText(r, basename(path)));
     console.log(`wrote ${written.map((f) => `${f} (${fmtBytes(statSync(join(out, f)).size)})`).join(', ')} to ${out} in ${secs} s`);
   }
-  return 0;
+  return runEval ? runEval(out) : 0;
 }
 
 function readText(p: string): string {

@@ -6,8 +6,9 @@ import { basename, extname, join } from 'node:path';
 import { Caffe2Error, InputError } from '../core/errors.js';
 import { Detectron2Predictor, type PredictorOptions } from '../detectron2/api.js';
 import { CocoDataset, type CocoEvalReport, type CocoResult, type IouType, evaluateResults, predictionsToCocoResults } from '../eval/index.js';
+import { pyFixed } from '../eval/report.js';
 import { readImageFile } from '../node/images.js';
-import { parseArgv } from './args.js';
+import { type FlagSpec, type Parsed, parseArgv } from './args.js';
 import { loadWithProgress } from './common.js';
 import { Progress } from './progress.js';
 
@@ -82,8 +83,8 @@ export function printReport(r: CocoEvalReport, log: (s: string) => void = consol
 /** Ours vs reference, detectron2's metrics in AP points (x100). */
 export function diffTable(ours: CocoEvalReport, ref: CocoEvalReport): string {
   const rows = Object.keys(ours.metrics).map((m) => {
-    const a = ours.metrics[m]!, b = ref.metrics[m]!;
-    return `| ${m.padEnd(6)} | ${a.toFixed(3).padStart(7)} | ${b.toFixed(3).padStart(9)} | ${(a - b >= 0 ? '+' : '') + (a - b).toFixed(3)} |`;
+    const a = ours.metrics[m]!, b = ref.metrics[m]!, d = a - b;
+    return `| ${m.padEnd(6)} | ${pyFixed(a, 3).padStart(7)} | ${pyFixed(b, 3).padStart(9)} | ${((d >= 0 ? '+' : '') + pyFixed(d, 3)).padStart(6)} |`;
   });
   return ['| metric | ours    | reference | diff   |', '|:-------|--------:|----------:|-------:|', ...rows].join('\n');
 }
@@ -173,6 +174,28 @@ export function parseIouTypes(values: readonly string[]): IouType[] {
   const asked = values.flatMap((s) => s.split(','));
   for (const t of asked) if (!IOU_TYPES.includes(t as IouType)) throw new InputError(`--iou-type must be bbox, segm or keypoints, got '${t}'`);
   return asked as IouType[];
+}
+
+/** The flags `convert --run-eval` adds (after converting, the model dir is evaluated). */
+export const RUN_EVAL_FLAGS: Record<string, FlagSpec> = {
+  'run-eval': { bool: true }, annotations: {}, images: {}, 'reference-results': { multi: true }, 'iou-type': { multi: true }, 'eval-json': {},
+};
+export const RUN_EVAL_USAGE = '[--run-eval --annotations ann.json --images dir/ [--reference-results ref.json]... [--iou-type T]... [--eval-json FILE]]';
+
+/** Checks the --run-eval flags before a conversion starts; returns the evaluation to run on the written model dir. */
+export function runEvalFromFlags(a: Parsed): ((modelDir: string) => number) | undefined {
+  const used = ['annotations', 'images', 'reference-results', 'iou-type', 'eval-json'].filter((f) => a.flags.has(f));
+  if (!a.bool('run-eval')) {
+    if (used.length) throw new InputError(`--${used[0]} is an evaluation flag: add --run-eval`);
+    return undefined;
+  }
+  const annotations = a.str('annotations'), images = a.str('images');
+  if (!annotations || !images) throw new InputError('--run-eval needs --annotations ann.json and --images dir/ (a COCO-format dataset)');
+  const o: EvalOptions = {
+    annotations, iouTypes: parseIouTypes(a.all('iou-type')), referenceResults: a.all('reference-results'),
+    ...(a.str('eval-json') ? { json: a.str('eval-json')! } : {}),
+  };
+  return (modelDir) => evalModel(modelDir, images, o);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -80,6 +80,21 @@ test('argument errors say what is missing or wrong', async () => {
   await rejects(run(['--annotations', join(tmp, 'nope.json'), '--results', 'x.json']), /cannot read .*nope\.json/);
 });
 
+test('convert: evaluation flags need --run-eval, and --run-eval needs a dataset (checked before converting)', async () => {
+  if (!demo || !existsSync(resolve(demo, 'model.onnx'))) assert.unreachable('../shared/demo not found');
+  const { main: convert } = await import('../../src/cli/convert.js');
+  const onnx = resolve(demo!, 'model.onnx');
+  await rejects(convert([onnx, '--output', join(tmp, 'm'), '--annotations', 'a.json']), /--annotations is an evaluation flag: add --run-eval/);
+  await rejects(convert([onnx, '--output', join(tmp, 'm'), '--run-eval', '--annotations', 'a.json']), /--run-eval needs --annotations ann\.json and --images dir\//);
+  await rejects(convert([onnx, '--output', join(tmp, 'm'), '--run-eval', '--annotations', 'a.json', '--images', 'i', '--iou-type', 'boxes']), /--iou-type must be bbox, segm or keypoints, got 'boxes'/);
+  assert.not.ok(existsSync(join(tmp, 'm')), 'nothing converted');
+});
+
+test('eval <model_dir> needs --images and no results of its own', async () => {
+  await rejects(run(['some_model', '--annotations', E('instances_val2014_100.json')]), /eval some_model runs the model over a dataset: give --images dir\//);
+  await rejects(run(['some_model', '--annotations', E('instances_val2014_100.json'), '--images', tmp, '--results', 'r.json']), /eval <model_dir> makes its own results: drop --results/);
+});
+
 test('cleanup', () => { rmSync(tmp, { recursive: true, force: true }); });
 
 test.run();
