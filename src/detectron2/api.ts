@@ -126,6 +126,21 @@ export class Detectron2Predictor {
     return { result: result!, data, imInfo, prepared, outputs, ms: { pre: t1 - t0, net: t2 - t1, post: t3 - t2 } };
   }
 
+  /**
+   * Several images. RetinaNet's outputs carry the batch, so its images run as one padded batch
+   * (as detectron2's RetinaNet converter handles it); R-CNN nets have no batch split in their
+   * outputs (detectron2 asserts one image), so those run one image at a time.
+   */
+  predictBatch(images: readonly RgbImage[], names: readonly string[] = []): D2Result[] {
+    if (this.settings.metaArchitecture !== 'RetinaNet' || images.length < 2) return images.map((im, i) => this.predict(im, names[i]).result);
+    const prepared = images.map((im, i) => this.prepare(im, names[i]));
+    const s = this.settings;
+    const pad = s.padWithMean && !this.normalize ? this.pixelMean : undefined;
+    const { data, imInfo } = batchInputs(prepared, { sizeDivisibility: s.sizeDivisibility, ...(pad ? { padValue: pad } : {}) });
+    const outputs = this.model.run(new Map([[this.dataName, data], [this.imInfoName, imInfo]]), this.opts.run ?? {});
+    return postprocess(outputs, prepared.map((p) => ({ origHeight: p.origHeight, origWidth: p.origWidth, height: p.height, width: p.width })), s);
+  }
+
   /** The JSON we write for a result (detectron2 field names). */
   toJson(r: D2Result, o: Omit<JsonOptions, 'thingClasses' | 'stuffClasses' | 'metaArchitecture'> = {}): ResultJson {
     return resultToJson(r, {

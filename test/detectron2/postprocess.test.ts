@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
+import { Tensor } from '../../src/core/tensor.js';
 import { resolveSettings } from '../../src/detectron2/meta.js';
 import { postprocess } from '../../src/detectron2/postprocess/index.js';
 import { batchedNms, detectorPostprocess, nms } from '../../src/detectron2/postprocess/boxes.js';
@@ -75,6 +76,29 @@ if (DEMO && existsSync(join(DEMO, 'golden'))) {
       assert.equal(j.instances.pred_masks!.map((m) => m.counts), exp.instances.masks_rle.map((m: { counts: string }) => m.counts));
     });
   }
+}
+
+if (GOLDEN) {
+  test('RetinaNet batch: image n of a batched output is read at its own offsets', () => {
+    const c = goldenCases().find((x) => x.name === 'retinanet_fpn')!;
+    const settings = resolveSettings({}, optionsFromConfig(join(c.dir, 'config.yaml')));
+    const one = loadOutputs(join(c.dir, 'graph_outputs', 'img0_face_480x672'));
+    // A batch of two: a copy of img0 with every logit lowered by 50 (no detections), then img0.
+    const two = new Map<string, Tensor>();
+    for (const [k, t] of one) {
+      if (!k.startsWith('box_')) continue;
+      const d = t.data as Float32Array, both = new Float32Array(d.length * 2);
+      both.set(d, d.length);
+      for (let i = 0; i < d.length; i++) both[i] = k.startsWith('box_cls') ? d[i]! - 50 : d[i]!;
+      two.set(k, new Tensor('float32', [2, ...t.shape.slice(1)], both));
+    }
+    const size = { origHeight: 480, origWidth: 672, height: 320, width: 448 };
+    const [a, b] = postprocess(two, [size, size], settings);
+    const [single] = postprocess(one, [size], settings);
+    assert.is(a!.instances.scores.length, 0);
+    assert.equal(Array.from(b!.instances.boxes), Array.from(single!.instances.boxes));
+    assert.equal(Array.from(b!.instances.scores), Array.from(single!.instances.scores));
+  });
 }
 
 test('detector_postprocess: scale, clip, drop empty boxes, keep order', () => {
