@@ -55,9 +55,6 @@ function values(d: Dims): readonly number[] {
 /** Resolves the arg spellings and checks signs; throws ArgError / NotSupportedError. */
 export function normalizeConvPool(a: ConvPoolArgs): ConvPoolParams {
   if (a.order !== 'NCHW') throw new NotSupportedError(`order '${a.order}' is not supported (only NCHW)`, { arg: 'order' });
-  if (a.auto_pad !== 'NOTSET') {
-    throw new NotSupportedError(`auto_pad '${a.auto_pad}' is ignored by Caffe2 and would change the result; give explicit 'pads'`, { arg: 'auto_pad' });
-  }
   const r = a as unknown as Record<string, unknown>;
   const kernel = pickDims(r, 'kernels', 'kernel', 'kernel_h', 'kernel_w');
   const stride = pickDims(r, 'strides', 'stride', 'stride_h', 'stride_w');
@@ -70,6 +67,10 @@ export function normalizeConvPool(a: ConvPoolArgs): ConvPoolParams {
     if (tlbr.some((v) => v === undefined)) throw new ArgError("'pad_t', 'pad_l', 'pad_b' and 'pad_r' must be given together", { arg: 'pad_t' });
     pads = tlbr as number[];
   } else pads = a.pads?.length ? a.pads : a.pad;
+  // Caffe2 ignores auto_pad: only NOTSET, and VALID without pads (= zero pads), keep their meaning
+  if (a.auto_pad !== 'NOTSET' && !(a.auto_pad === 'VALID' && values(pads).every((v) => v === 0))) {
+    throw new NotSupportedError(`auto_pad '${a.auto_pad}' is ignored by Caffe2 and would change the result; give explicit 'pads'`, { arg: 'auto_pad' });
+  }
   if ((a.legacy_pad === LEGACY_VALID || a.legacy_pad === LEGACY_SAME) && pads !== undefined) {
     throw new ArgError(`explicit pads cannot be combined with legacy_pad ${a.legacy_pad === LEGACY_VALID ? 'VALID' : 'SAME'}`, { arg: givenPads[0]! });
   }
