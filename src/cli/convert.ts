@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { shapeStr } from '../core/errors.js';
+import type { Tensor } from '../core/tensor.js';
+import { readNpyFile } from '../node/files.js';
 import { defaultRegistry } from '../ops/index.js';
 import { convertOnnx, type ConvertResult } from '../onnx/convert.js';
 import type { ExternalDataLoader } from '../onnx/reader.js';
@@ -60,7 +62,7 @@ export function summaryText(r: ConvertResult, file: string): string {
 
 export async function main(argv: string[]): Promise<number> {
   const spec: Parameters<typeof parseArgv>[1] = {
-    output: { short: 'o' }, config: {}, meta: { multi: true }, 'upsample-linear': {}, 'no-svg': { bool: true }, json: { bool: true },
+    output: { short: 'o' }, config: {}, meta: { multi: true }, constant: { multi: true }, 'upsample-linear': {}, 'no-svg': { bool: true }, json: { bool: true },
     ...RUN_EVAL_FLAGS,
   };
   for (const f of Object.keys(META_FLAGS)) spec[f] = {};
@@ -79,6 +81,13 @@ export async function main(argv: string[]): Promise<number> {
   for (const [flag, key] of Object.entries(META_FLAGS)) { const v = a.str(flag); if (v !== undefined) meta[key] = v; }
   const upsample = a.str('upsample-linear');
   if (upsample !== undefined && upsample !== 'half_pixel' && upsample !== 'align_corners') throw new InputError(`--upsample-linear is half_pixel or align_corners, got '${upsample}'`);
+  // graph inputs Caffe2 needs as arguments (ONNX axes, scales, K, ... fed as tensors)
+  const constants = new Map<string, Tensor>();
+  for (const kv of a.all('constant')) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new InputError(`--constant expects input=file.npy, got '${kv}'`);
+    constants.set(kv.slice(0, eq), readNpyFile(kv.slice(eq + 1)));
+  }
   const configPath = a.str('config');
   const config = configPath ? readText(configPath) : undefined;
 
@@ -88,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
   let r: ConvertResult;
   try {
     r = convertOnnx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-      file: basename(path), externalData: externalDataLoader(path), meta,
+      file: basename(path), externalData: externalDataLoader(path), meta, constants,
       ...(config !== undefined ? { config, configFile: basename(configPath!) } : {}),
       ...(upsample ? { rules: { upsampleLinear: upsample } } : {}),
       onRead: (d, t) => bar.update(d, t, 'reading'),

@@ -15,6 +15,11 @@ export { F, I, S, INTS, FLOATS, STRINGS, makeOp, makeArgument, type ArgMap, type
 
 export class UnsupportedNodeError extends NotSupportedError {}
 
+/** A rule needs an input's value as an argument, and the value is not a constant. */
+export class NeedsConstantError extends UnsupportedNodeError {
+  constructor(detail: string, where: Where, readonly blob: string) { super(detail, where); }
+}
+
 /** A rule needed an input's shape or value, and the input comes after an unsupported node. */
 export class MissingInfoError extends NotSupportedError {
   constructor(detail: string, where: Where, readonly blob: string) { super(detail, where); }
@@ -226,7 +231,7 @@ export class RuleCtx {
     const t = this.s.constant(name);
     if (!t) {
       if (this.s.poisoned(name)) throw new MissingInfoError(`needs the value of '${name}'`, this.where, name);
-      this.fail(`${what} (input '${name}') must be a constant: Caffe2 takes it as an argument`);
+      throw new NeedsConstantError(`${what} (input '${name}') must be a constant: Caffe2 takes it as an argument`, this.where, name);
     }
     if (t.dtype === 'string') this.fail(`${what} (input '${name}') must be numeric`);
     return t.toNumbers();
@@ -239,7 +244,7 @@ export class RuleCtx {
     const t = this.s.constant(name);
     if (!t) {
       if (this.s.poisoned(name)) throw new MissingInfoError(`needs the value of '${name}'`, this.where, name);
-      this.fail(`${what} (input '${name}') must be a constant: Caffe2 takes it as an argument`);
+      throw new NeedsConstantError(`${what} (input '${name}') must be a constant: Caffe2 takes it as an argument`, this.where, name);
     }
     if (t.dtype === 'int64') return Array.from(t.data as BigInt64Array);
     return t.toNumbers().map((x) => BigInt(Math.trunc(x)));

@@ -13,7 +13,7 @@ import { defaultRegistry } from '../ops/index.js';
 import type { OpRegistry } from '../ops/registry.js';
 import { parseArgs, type AnyOpDef } from '../ops/schema.js';
 import { makeOp } from './args.js';
-import { MissingInfoError, RuleCtx, UnsupportedNodeError, type LowerServices, type RuleOptions } from './context.js';
+import { MissingInfoError, NeedsConstantError, RuleCtx, UnsupportedNodeError, type LowerServices, type RuleOptions } from './context.js';
 import { inlineFunctions } from './functions.js';
 import { onnxTensor, type ExternalDataLoader, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './reader.js';
 import { findRule, isCaffe2Domain } from './rules/index.js';
@@ -24,8 +24,18 @@ export interface Provenance {
   readonly opset: number;
 }
 
+/** Unsupported nodes; `constantInputs` are graph inputs that would lower if bound to values (LowerOptions.constants). */
+export class UnsupportedNodesError extends UnsupportedOpsError {
+  constructor(ops: UnsupportedOp[], where: Where, readonly constantInputs: readonly string[]) { super(ops, where); }
+}
+
 export interface LowerOptions {
   registry?: OpRegistry;
+  /**
+   * Graph inputs bound to values: they become parameters. ONNX passes axes, scales, K, split...
+   * as tensors a caller could feed; Caffe2 takes them as arguments, so they must be known.
+   */
+  constants?: ReadonlyMap<string, Tensor>;
   externalData?: ExternalDataLoader;
   rules?: Partial<RuleOptions>;
   /** Called after each node: (nodes done, total). */
@@ -90,9 +100,14 @@ export function lowerGraph(model: OnnxModel, opts: LowerOptions = {}): LoweredGr
     }
   }
 
+  for (const [name, t] of opts.constants ?? []) {
+    if (!graph.inputs.some((i) => i.name === name)) throw new ModelFormatError(`'${name}' is bound to a constant but is not a graph input`, { ...(file ? { file } : {}), blob: name });
+    params.set(name, t); consts.set(name, t); infos.set(name, infoOf(t));
+  }
   const inputs: string[] = [];
+  const needsConstant = new Set<string>();
   for (const vi of graph.inputs) {
-    if (initByName.has(vi.name)) continue;
+    if (initByName.has(vi.name) || opts.constants?.has(vi.name)) continue;
     inputs.push(vi.name);
     if (vi.dtype && vi.shape) infos.set(vi.name, { dtype: vi.dtype, shape: vi.shape.slice() });
     else if (!vi.dtype) {
@@ -122,6 +137,7 @@ export function lowerGraph(model: OnnxModel, opts: LowerOptions = {}): LoweredGr
   });
 
   const defined = new Set<string>([...params.keys(), ...initByName.keys(), ...inputs]);
+  const inputSet = new Set(inputs);
   graph.nodes.forEach((node, k) => {
     const opset = node.opset ?? model.opsets.get(node.domain) ?? (isCaffe2Domain(node.domain) ? 1 : 0);
     const pending: { op: OperatorDef; value?: Tensor }[] = [];
@@ -150,6 +166,7 @@ export function lowerGraph(model: OnnxModel, opts: LowerOptions = {}): LoweredGr
     } catch (e) {
       pending.length = 0;
       if (e instanceof MissingInfoError) { poisonOutputs(poison.get(e.blob) ?? 'after an unsupported node'); return; }
+      if (e instanceof NeedsConstantError && inputSet.has(e.blob)) needsConstant.add(e.blob);
       if (e instanceof UnsupportedNodeError || e instanceof NotSupportedError) {
         unsupported.push(unsupportedEntry(node, opset, e.detail));
         poisonOutputs(`after unsupported node #${node.index}`);
@@ -223,7 +240,7 @@ export function lowerGraph(model: OnnxModel, opts: LowerOptions = {}): LoweredGr
     }
   }
   if (unsupported.length || problems.length) {
-    const err = new UnsupportedOpsError(unsupported, file ? { file } : {});
+    const err = new UnsupportedNodesError(unsupported, file ? { file } : {}, [...needsConstant]);
     if (!problems.length) throw err;
     if (!unsupported.length && problems.length === 1) throw problems[0]!;
     throw new PlanError(unsupported.length ? [err, ...problems] : problems, file ? { file } : {});

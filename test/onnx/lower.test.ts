@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor } from '../../src/core/tensor.js';
-import { f32, i64, node, T } from './build.js';
+import { f32, i64, node, T, type ModelIn } from './build.js';
 import { convert, errorOf, ops, run } from './util.js';
 
 const X = (shape: (number | string)[] = [1, 2, 3, 3], name = 'x') => ({ name, shape });
@@ -271,13 +271,13 @@ test('every unsupported node is reported at once with its name and opset', () =>
     nodes: [
       node('NonZero', ['x'], ['nz'], {}, { name: 'nz_node' }),
       node('Relu', ['x'], ['r']),
-      node('Resize', ['r', '', 's'], ['rs'], { mode: 'cubic' }, { name: 'cubic' }),
+      node('Resize', ['r', '', 's'], ['rs'], { mode: 'linear', coordinate_transformation_mode: 'tf_crop_and_resize' }, { name: 'crop' }),
       node('Unique', ['r'], ['u']),
       node('Add', ['nz', 'u'], ['y']),
     ],
     inputs: [X()], outputs: [{ name: 'y' }, { name: 'rs' }], initializers: [['s', f32([4], [1, 1, 2, 2])]],
   }));
-  assert.is(msg, "test.onnx: 3 unsupported ops (NonZero, Resize, Unique): #0 NonZero 'nz_node' (opset 13: no lowering to Caffe2 ops), #2 Resize 'cubic' (opset 13: mode 'cubic' has no Caffe2 form), #3 Unique 'u' (opset 13: no lowering to Caffe2 ops)");
+  assert.is(msg, "test.onnx: 3 unsupported ops (NonZero, Resize, Unique): #0 NonZero 'nz_node' (opset 13: no lowering to Caffe2 ops), #2 Resize 'crop' (opset 13: tf_crop_and_resize needs roi), #3 Unique 'u' (opset 13: no lowering to Caffe2 ops)");
 });
 
 test('a node from an unknown domain and a graph input of an unsupported type are reported', () => {
@@ -344,6 +344,65 @@ test('integer tensors survive lowering: a Gather of int64 indices keeps its dtyp
   }, { x: f32([2, 3], [1, 2, 3, 4, 5, 6]) }).get('y')!;
   assert.equal(Array.from(y.data as Float32Array), [3, 1, 6, 4]);
   assert.ok(y instanceof Tensor);
+});
+
+test('ConvTranspose 1-D runs as a 2-D one on [N, C, 1, L]; 3-D and dilated ones are unsupported', () => {
+  const m: ModelIn = {
+    nodes: [node('ConvTranspose', ['x', 'w'], ['y'], { strides: [2] })],
+    inputs: [X([1, 1, 3])], outputs: [{ name: 'y' }], initializers: [['w', f32([1, 1, 2], [1, 10])]],
+  };
+  assert.equal(ops(m).map((o) => o.split('(')[0]), ['ExpandDims', 'ConvTranspose', 'Squeeze']);
+  // each input spreads as x*[1, 10] at stride 2
+  assert.equal(Array.from(run(m, { x: f32([1, 1, 3], [1, 2, 3]) }).get('y')!.data as Float32Array), [1, 10, 2, 20, 3, 30]);
+  assert.match(errorOf(() => ops({ nodes: [node('ConvTranspose', ['x', 'w'], ['y'], { dilations: [2, 2] })], inputs: [X([1, 1, 3, 3])], outputs: [{ name: 'y' }], initializers: [['w', f32([1, 1, 2, 2], [1, 1, 1, 1])]] })),
+    /dilations \[2, 2\]: Caffe2 ConvTranspose has no dilation/);
+});
+
+test('pooling with dilations is unsupported (Caffe2 pooling has none); dilations of 1 are dropped', () => {
+  assert.match(errorOf(() => ops({ nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [2, 2] })], inputs: [X([1, 1, 4, 4])], outputs: [{ name: 'y' }] })),
+    /#0 MaxPool 'y' \(opset 13: dilations \[2, 2\]: Caffe2 pooling has no dilation\)/);
+  assert.equal(ops({ nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [1, 1] })], inputs: [X([1, 1, 4, 4])], outputs: [{ name: 'y' }] }), ['MaxPool(x)->(y) kernels=[2,2]']);
+});
+
+test('MatMul of two vectors is a scalar (Caffe2 BatchMatMul gives [1]: squeezed)', () => {
+  const y = run({ nodes: [node('MatMul', ['a', 'b'], ['y'])], inputs: [X([3], 'a'), X([3], 'b')], outputs: [{ name: 'y' }] },
+    { a: f32([3], [1, 2, 3]), b: f32([3], [4, 5, 6]) }).get('y')!;
+  assert.equal([y.shape, Array.from(y.data as Float32Array)], [[], [32]]);
+});
+
+test('Max/Min/Sum/Mean with broadcasting: smaller inputs are tiled to the broadcast shape first', () => {
+  const m = { nodes: [node('Max', ['a', 'b'], ['y'])], inputs: [X([2, 3], 'a'), X([3], 'b')], outputs: [{ name: 'y' }] };
+  assert.equal(ops(m).map((o) => o.split('(')[0]), ['Reshape', 'NumpyTile', 'Max']);
+  const y = run(m, { a: f32([2, 3], [1, 5, 3, 4, 2, 6]), b: f32([3], [2, 2, 5]) }).get('y')!;
+  assert.equal(Array.from(y.data as Float32Array), [2, 5, 5, 4, 2, 6]);
+});
+
+test('TopK largest=0 is TopK of the negated input (values negated back, indices kept)', () => {
+  const out = run({
+    nodes: [node('TopK', ['x', 'k'], ['v', 'i'], { largest: 0 })],
+    inputs: [X([5])], outputs: [{ name: 'v' }, { name: 'i' }], initializers: [['k', i64([1], [2])]],
+  }, { x: f32([5], [3, 1, 4, 1, 5]) });
+  assert.equal(Array.from(out.get('v')!.data as Float32Array), [1, 1]);
+  assert.equal(Array.from(out.get('i')!.data as BigInt64Array, Number), [1, 3]);
+});
+
+test('Resize by a non-integer factor runs as interpolation matrices (align_corners uses the unfloored output length)', () => {
+  const m: ModelIn = {
+    nodes: [node('Resize', ['x', '', 's'], ['y'], { mode: 'linear', coordinate_transformation_mode: 'align_corners' })],
+    inputs: [X([1, 1, 2, 4])], outputs: [{ name: 'y' }], initializers: [['s', f32([4], [1, 1, 0.6, 0.6])]],
+  };
+  assert.equal(ops(m).map((o) => o.split('(')[0]), ['BatchMatMul', 'BatchMatMul']);
+  const y = run(m, { x: f32([1, 1, 2, 4], [1, 2, 3, 4, 5, 6, 7, 8]) }).get('y')!;
+  // output 1 x 2; x_ori = x * 3 / (4 * 0.6 - 1) = 0, 15/7 -> 1, 1 + 15/7
+  assert.equal(y.shape, [1, 1, 1, 2]);
+  const v = Array.from(y.data as Float32Array);
+  assert.ok(Math.abs(v[0]! - 1) < 1e-6 && Math.abs(v[1]! - (1 + 15 / 7)) < 1e-5, `${v}`);
+});
+
+test('graph inputs bound as constants lower like initializers (Squeeze with fed axes)', () => {
+  const m = { nodes: [node('Squeeze', ['x', 'axes'], ['y'])], inputs: [X([1, 3, 1]), { name: 'axes', type: T.INT64, shape: [1] }], outputs: [{ name: 'y' }] };
+  assert.match(errorOf(() => ops(m)), /axes \(input 'axes'\) must be a constant: Caffe2 takes it as an argument/);
+  assert.equal(ops(m, { constants: new Map([['axes', i64([1], [-1])]]) }), ['Squeeze(x)->(y) dims=[2]']);
 });
 
 test.run();

@@ -48,10 +48,11 @@ function geometry(c: RuleCtx, x: string, kernel: number[]): Geometry {
 }
 
 /** Args in the node's attribute order (Caffe2's generic path), with the resolved geometry. */
-function convArgs(c: RuleCtx, g: Geometry, keep: readonly string[]): ArgMap {
+function convArgs(c: RuleCtx, g: Geometry, keep: readonly string[], drop: readonly string[] = []): ArgMap {
   const args: Record<string, ArgValue> = {};
   const resolved: Record<string, ArgValue> = { kernel_shape: INTS(g.kernel), pads: INTS(g.pads), strides: INTS(g.strides), dilations: INTS(g.dilations) };
   for (const name of c.attrs.names()) {
+    if (drop.includes(name)) continue;
     if (name in resolved) args[name === 'kernel_shape' ? 'kernels' : name] = resolved[name]!;
     else if (keep.includes(name)) args[name] = { k: 'i', v: c.attrs.bigint(name)! };
   }
@@ -85,6 +86,7 @@ const pool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {
   const x = c.in(0);
   const g = geometry(c, x, kernel);
   const n = kernel.length;
+  if (g.dilations.some((d) => d !== 1)) c.fail(`dilations [${g.dilations.join(', ')}]: Caffe2 pooling has no dilation`);
   const includePad = type === 'AveragePool' && c.attrs.int('count_include_pad', 0) === 1;
   if (c.attrs.int('ceil_mode', 0) === 1) {
     const dims = spatialDims(c, x, n, 'ceil_mode=1');
@@ -97,7 +99,7 @@ const pool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {
       g.pads[i + n] = g.pads[i + n]! + extra;
     }
   }
-  c.emit(type, [x], [c.out(0)], convArgs(c, g, type === 'AveragePool' ? ['count_include_pad'] : []));
+  c.emit(type, [x], [c.out(0)], convArgs(c, g, type === 'AveragePool' ? ['count_include_pad'] : [], ['dilations']));
 };
 
 const globalPool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {
@@ -135,12 +137,27 @@ const convTranspose = (c: RuleCtx): void => {
     }
   } else if (autoPad === 'VALID') pads = new Array<number>(2 * n).fill(0);
   if (pads.length !== 2 * n || pads.some((p) => p < 0)) c.fail(`pads [${pads.join(', ')}] are not ${2 * n} non-negative values`);
+  if (n === 1) {
+    // Caffe2's ConvTranspose is 2-D: a 1-D one runs on [N, C, 1, L] with a [1, k] kernel
+    const x2 = c.dummy(), w2 = c.dummy(), y2 = c.dummy();
+    c.emit('ExpandDims', [x], [x2], { dims: INTS([2]) });
+    c.emit('ExpandDims', [w], [w2], { dims: INTS([2]) });
+    const args = transposeArgs(c, [1, kernel[0]!], [1, strides[0]!], [0, pads[0]!, 0, pads[1]!], [0, adjs[0]!]);
+    c.emit('ConvTranspose', [x2, w2, ...(c.input(2) ? [c.in(2)] : [])], [y2], args);
+    c.emit('Squeeze', [y2], [c.out(0)], { dims: INTS([2]) });
+    return;
+  }
+  if (n !== 2) c.fail(`a ${n}-D ConvTranspose: Caffe2's ConvTranspose is 2-D`);
+  c.emit('ConvTranspose', c.node.inputs.filter((s) => s), [c.out(0)], transposeArgs(c, kernel, strides, pads, adjs));
+};
+
+function transposeArgs(c: RuleCtx, kernel: number[], strides: number[], pads: number[], adjs: number[]): ArgMap {
   const args: Record<string, ArgValue> = { kernels: INTS(kernel), strides: INTS(strides), pads: INTS(pads) };
   if (adjs.some((a) => a)) args['adjs'] = INTS(adjs);
   const group = c.attrs.int('group', 1);
   if (group !== 1 || c.attrs.has('group')) args['group'] = I(group);
-  c.emit('ConvTranspose', c.node.inputs.filter((s) => s), [c.out(0)], args);
-};
+  return args;
+}
 
 export const CONV_POOL_RULES: Readonly<Record<string, RuleSet>> = {
   Conv: { '1+': conv },

@@ -5,6 +5,7 @@
 import type { RuleCtx } from '../context.js';
 import { F, I } from '../context.js';
 import type { RuleSet } from './index.js';
+import { broadcastShape, broadcastTo } from './util.js';
 
 /** Same op under `type`; `consumed_inputs` (opset < 6 bookkeeping) is dropped. */
 const simple = (type: string, renames: Record<string, string | null> = {}) => (c: RuleCtx): void => {
@@ -22,20 +23,23 @@ const binary = (type: string) => (c: RuleCtx): void => {
   c.emit(type, [c.in(0), c.in(1)], [c.out(0)]);
 };
 
-/** Variadic Sum/Max/Min/Mean. Caffe2's Sum and Mean need equal shapes: otherwise a chain of broadcasting binary ops. */
+/**
+ * Variadic Sum/Max/Min/Mean. Caffe2's need equal shapes; ONNX broadcasts (opset 8 on): inputs of
+ * other shapes are materialised at the broadcast shape first (Reshape + NumpyTile).
+ */
 const variadic = (type: 'Sum' | 'Max' | 'Min' | 'Mean') => (c: RuleCtx): void => {
   c.only('consumed_inputs');
-  const ins = c.node.inputs.filter((x) => x);
-  const shapes = ins.map((x) => c.info(x)?.shape);
-  const same = shapes.every((s) => s && shapes[0] && s.length === shapes[0].length && s.every((d, i) => d >= 0 && d === shapes[0]![i]));
-  if (same || ins.length === 1 || type === 'Max' || type === 'Min') { c.emit(type, ins, [c.out(0)]); return; }
-  if (type === 'Mean') c.fail(`inputs of different shapes (${shapes.map((s) => (s ? `[${s.join(', ')}]` : '?')).join(', ')}): Caffe2 Mean does not broadcast`);
-  let acc = ins[0]!;
-  for (let i = 1; i < ins.length; i++) {
-    const out = i === ins.length - 1 ? c.out(0) : c.dummy();
-    c.emit('Add', [acc, ins[i]!], [out]);
-    acc = out;
+  let ins = c.node.inputs.filter((x) => x);
+  if (ins.length > 1) {
+    const shapes = ins.map((x) => c.shape(x));
+    const same = shapes.every((s) => s.length === shapes[0]!.length && s.every((d, i) => d === shapes[0]![i]));
+    if (!same) {
+      const out = broadcastShape(shapes);
+      if (!out) c.fail(`inputs of shapes ${shapes.map((s) => `[${s.join(', ')}]`).join(', ')} need a static broadcast shape`);
+      ins = ins.map((x) => broadcastTo(c, x, out));
+    }
   }
+  c.emit(type, ins, [c.out(0)]);
 };
 
 const clip = (c: RuleCtx): void => {
@@ -55,8 +59,9 @@ const prelu = (c: RuleCtx): void => {
   const x = c.in(0), slope = c.in(1);
   const xs = c.shape(x), ss = c.shape(slope);
   const n = ss.reduce((a, b) => a * b, 1);
-  const perChannel = xs.length >= 2 && n === xs[1] && ss.length <= xs.length - 1
-    && ss.every((d, i) => (i === ss.length - (xs.length - 1) ? d === xs[1] : d === 1));
+  // before opset 7 the slope was per channel; from 7 it broadcasts numpy-style from the right
+  const perChannel = xs.length >= 2 && n === xs[1] && (c.opset < 7 || (ss.length <= xs.length - 1
+    && ss.every((d, i) => (i === ss.length - (xs.length - 1) ? d === xs[1] : d === 1))));
   if (n !== 1 && !perChannel) c.fail(`slope of shape [${ss.join(', ')}] for input [${xs.join(', ')}]: Caffe2 PRelu takes one slope or one per channel`);
   c.emit('PRelu', [x, slope], [c.out(0)]);
 };

@@ -144,20 +144,37 @@ const argMaxMin = (type: 'ArgMax' | 'ArgMin') => (c: RuleCtx): void => {
   c.emit(type, [x], [c.out(0)], { axis: I(axis), keepdims: I(c.attrs.int('keepdims', 1)) });
 };
 
+/** TopK; the k smallest are the k largest of -x (negation is exact and keeps the tie order). */
 const topK = (c: RuleCtx): void => {
   c.only('k', 'axis', 'largest', 'sorted');
-  if (c.attrs.int('largest', 1) !== 1) c.fail('largest=0 (smallest k) has no Caffe2 TopK form');
   const x = c.in(0);
   const k = c.opset < 10 ? c.attrs.int('k') : c.constInts(c.in(1), 'K')[0];
   if (k === undefined) c.fail("attribute 'k' is required");
   let axis = c.attrs.int('axis', -1);
   if (axis < 0) axis = normAxis(c, axis, c.rank(x));
-  c.emit('TopK', [x], [c.out(0), c.out(1)], { k: I(k), axis: I(axis) });
+  if (c.attrs.int('largest', 1) === 1) { c.emit('TopK', [x], [c.out(0), c.out(1)], { k: I(k), axis: I(axis) }); return; }
+  const neg = c.dummy(), vals = c.dummy();
+  c.emit('Negative', [x], [neg]);
+  c.emit('TopK', [neg], [vals, c.out(1)], { k: I(k), axis: I(axis) });
+  c.emit('Negative', [vals], [c.out(0)]);
+};
+
+/** MatMul -> BatchMatMul(broadcast=1); two 1-D operands give Caffe2 a [1], numpy a scalar. */
+const matMul = (c: RuleCtx): void => {
+  c.only();
+  const a = c.in(0), b = c.in(1);
+  if (c.info(a)?.shape.length === 1 && c.info(b)?.shape.length === 1) {
+    const t = c.dummy();
+    c.emit('BatchMatMul', [a, b], [t], { broadcast: I(1) });
+    c.emit('Squeeze', [t], [c.out(0)], { dims: INTS([0]) });
+    return;
+  }
+  c.emit('BatchMatMul', [a, b], [c.out(0)], { broadcast: I(1) });
 };
 
 export const NN_RULES: Readonly<Record<string, RuleSet>> = {
   Gemm: { '1+': gemm },
-  MatMul: { '1+': (c) => { c.only(); c.emit('BatchMatMul', [c.in(0), c.in(1)], [c.out(0)], { broadcast: I(1) }); } },
+  MatMul: { '1+': matMul },
   Softmax: { '1+': softmax(false) },
   LogSoftmax: { '1+': softmax(true) },
   BatchNormalization: { '1+': batchNorm },

@@ -8,6 +8,7 @@ import { Tensor } from '../../core/tensor.js';
 import type { RuleCtx } from '../context.js';
 import { F, I, INTS, S } from '../context.js';
 import type { RuleSet } from './index.js';
+import { outsideRows, resizeMatrix, type AxisResize } from './resize_matrix.js';
 
 type Linear = 'half_pixel' | 'asymmetric';
 
@@ -71,8 +72,13 @@ function linear(c: RuleCtx, x: string, out: string, sh: number, sw: number, mode
     c.emit('UpsampleBilinear', [x], [out], { height_scale: F(sh), width_scale: F(sw) });
     return;
   }
-  if (!isInt(sh) || !isInt(sw)) c.fail(`linear resizing by [${sh}, ${sw}] (${mode}): only integer upscaling has a Caffe2 form`);
-  bilinearUpsample(c, x, out, sh, sw, mode);
+  if (isInt(sh) && isInt(sw)) { bilinearUpsample(c, x, out, sh, sw, mode); return; }
+  const shape = c.staticShape(x, `linear resizing by [${sh}, ${sw}] (as interpolation matrices)`);
+  if (shape.length !== 4) c.fail(`linear resizing of a rank-${shape.length} input`);
+  const axis = (k: number, s: number): AxisResize => ({
+    inLen: shape[k]!, outLen: Math.floor(shape[k]! * s), scale: s, mode: 'linear', ctm: mode, nearestMode: 'floor', cubicA: -0.75, excludeOutside: false, antialias: false,
+  });
+  matrixResize(c, x, out, axis(2, sh), axis(3, sw));
 }
 
 /**
@@ -134,14 +140,21 @@ function nearestMatches(ctm: string, nearestMode: string, sh: number, sw: number
   return sh === 1 && sw === 1;
 }
 
+const CTMS = ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_half_pixel_for_nn', 'tf_crop_and_resize'];
+const NEAREST_MODES = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
+
 const resize = (c: RuleCtx): void => {
   c.only('mode', 'coordinate_transformation_mode', 'nearest_mode', 'cubic_coeff_a', 'exclude_outside', 'extrapolation_value', 'antialias', 'axes', 'keep_aspect_ratio_policy');
   const x = c.in(0);
   const mode = c.attrs.str('mode', 'nearest');
+  if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic') c.fail(`mode '${mode}' is not an ONNX value`);
   // opset 10 had no coordinate modes: asymmetric coordinates, floor for nearest (Upsample-9)
   const ctm = c.opset < 11 ? 'asymmetric' : c.attrs.str('coordinate_transformation_mode', 'half_pixel');
   const nearestMode = c.opset < 11 ? 'floor' : c.attrs.str('nearest_mode', 'round_prefer_floor');
-  if (c.attrs.str('keep_aspect_ratio_policy', 'stretch') !== 'stretch') c.fail(`keep_aspect_ratio_policy '${c.attrs.str('keep_aspect_ratio_policy')}' is not supported`);
+  if (!CTMS.includes(ctm)) c.fail(`coordinate_transformation_mode '${ctm}' is not an ONNX value`);
+  if (!NEAREST_MODES.includes(nearestMode)) c.fail(`nearest_mode '${nearestMode}' is not an ONNX value`);
+  const policy = c.attrs.str('keep_aspect_ratio_policy', 'stretch');
+  if (!['stretch', 'not_larger', 'not_smaller'].includes(policy)) c.fail(`keep_aspect_ratio_policy '${policy}' is not an ONNX value`);
   const rank = c.rank(x);
   const axes = c.attrs.ints('axes')?.map((a) => (a < 0 ? a + rank : a));
   const expand = (v: number[], fillv: number): number[] => {
@@ -162,34 +175,88 @@ const resize = (c: RuleCtx): void => {
     const inShape = c.staticShape(x, 'Resize with sizes');
     sizes = expand(c.constInts(sizesIn, 'sizes'), -1).map((s, i) => (s < 0 ? inShape[i]! : s));
     scales = sizes.map((s, i) => s / inShape[i]!);
-  }
-  if (!scales) c.fail('neither scales nor sizes is given');
-  const [sh, sw] = spatial(c, scales);
-  const antialias = c.attrs.int('antialias', 0) === 1 && (sh < 1 || sw < 1);
-  if (antialias) c.fail('antialiased downsampling has no Caffe2 form');
-  if (sizes) {
-    // Caffe2 recomputes the output size as int(in * scale) in float32: it must come out exact
-    const inShape = c.staticShape(x, 'Resize with sizes');
-    const f = (v: number): number => Math.fround(v);
-    if (Math.floor(f(inShape[2]! * f(sh))) !== sizes[2] || Math.floor(f(inShape[3]! * f(sw))) !== sizes[3]) {
-      c.fail(`sizes [${sizes.join(', ')}] are not reproduced by int(in * scale)`);
+    if (policy !== 'stretch') {
+      // one scale for the resized axes (the smallest or largest), sizes rounded half up from it
+      const on = axes ?? inShape.map((_, i) => i);
+      const sc = (policy === 'not_larger' ? Math.min : Math.max)(...on.map((a) => scales![a]!));
+      scales = inShape.map((_, i) => (on.includes(i) ? sc : 1));
+      sizes = inShape.map((d, i) => (on.includes(i) ? Math.floor(sc * d + 0.5) : d));
     }
   }
-  if (mode === 'nearest') {
-    if (!nearestMatches(ctm, nearestMode, sh, sw)) c.fail(`nearest resizing by [${sh}, ${sw}] with ${ctm} coordinates and ${nearestMode} rounding picks other pixels than Caffe2 ResizeNearest`);
+  if (!scales) c.fail('neither scales nor sizes is given');
+  if (scales.length !== rank) c.fail(`${scales.length} scales for a rank-${rank} input`);
+  if (scales.some((v) => !(v > 0))) c.fail(`scales [${scales.join(', ')}] must be positive`);
+  if (scales.slice(0, -2).some((v) => v !== 1)) c.fail(`scales [${scales.join(', ')}]: only the last two axes can be resized`);
+  const antialias = c.attrs.int('antialias', 0) === 1 && scales.some((v) => v < 1);
+  const [sh, sw] = rank >= 2 ? [scales[rank - 2]!, scales[rank - 1]!] : [1, scales[0]!];
+  // the single-op forms: 4-D, whole output pixels, and (with sizes) the same output size from int(in * scale)
+  let direct = rank === 4 && !antialias;
+  if (direct && sizes) {
+    const inShape = c.staticShape(x, 'Resize with sizes');
+    const f = Math.fround;
+    direct = Math.floor(f(inShape[2]! * f(sh))) === sizes[2] && Math.floor(f(inShape[3]! * f(sw))) === sizes[3];
+  }
+  if (direct && mode === 'nearest' && nearestMatches(ctm, nearestMode, sh, sw)) {
     c.emit('ResizeNearest', [x], [c.out(0)], { height_scale: F(sh), width_scale: F(sw) });
     return;
   }
-  if (mode === 'linear') {
-    if (ctm === 'align_corners') { linear(c, x, c.out(0), sh, sw, 'align_corners'); return; }
-    if (ctm === 'half_pixel' || ctm === 'pytorch_half_pixel' || ctm === 'asymmetric') {
-      linear(c, x, c.out(0), sh, sw, ctm === 'asymmetric' ? 'asymmetric' : 'half_pixel');
-      return;
-    }
-    c.fail(`linear resizing with ${ctm} coordinates has no Caffe2 form`);
+  if (direct && mode === 'linear' && isInt(sh) && isInt(sw) && (ctm === 'half_pixel' || ctm === 'pytorch_half_pixel' || ctm === 'asymmetric')) {
+    bilinearUpsample(c, x, c.out(0), sh, sw, ctm === 'asymmetric' ? 'asymmetric' : 'half_pixel');
+    return;
   }
-  c.fail(`mode '${mode}' has no Caffe2 form`);
+  if (direct && mode === 'linear' && ctm === 'align_corners' && c.info(x)?.shape.slice(2).every((d, i) => d >= 0 && Number.isInteger(d * [sh, sw][i]!))) {
+    c.emit('UpsampleBilinear', [x], [c.out(0)], { height_scale: F(sh), width_scale: F(sw) });
+    return;
+  }
+  let roi: number[] | undefined;
+  if (ctm === 'tf_crop_and_resize') {
+    const r = c.input(1) ? c.constFloats(c.in(1), 'roi') : undefined;
+    if (!r) c.fail('tf_crop_and_resize needs roi');
+    roi = axes ? (() => { const full = [...new Array<number>(rank).fill(0), ...new Array<number>(rank).fill(1)]; axes.forEach((a, i) => { full[a] = r[i]!; full[a + rank] = r[i + axes.length]!; }); return full; })() : r;
+  }
+  const shape = c.staticShape(x, `${mode} resizing with ${ctm} coordinates (as interpolation matrices)`);
+  const axis = (k: number): AxisResize => ({
+    inLen: shape[k]!, outLen: sizes ? sizes[k]! : Math.floor(shape[k]! * scales![k]!), scale: scales![k]!, mode, ctm, nearestMode,
+    cubicA: c.attrs.float('cubic_coeff_a', -0.75), excludeOutside: c.attrs.int('exclude_outside', 0) === 1, antialias,
+    ...(roi ? { roi: [roi[k]!, roi[k + rank]!] as [number, number] } : {}),
+  });
+  const h = rank >= 2 ? axis(rank - 2) : undefined, w = axis(rank - 1);
+  const ext = ctm === 'tf_crop_and_resize' ? c.attrs.float('extrapolation_value', 0) : 0;
+  if (!ext) { matrixResize(c, x, c.out(0), h, w); return; }
+  // positions sampled outside the crop take extrapolation_value: their matrix rows are zero,
+  // so the value is added as a constant [Ho, Wo] plane (rows of either axis outside the crop)
+  const y = c.dummy();
+  matrixResize(c, x, y, h, w);
+  const rowsH = h ? outsideRows(h) : [false], rowsW = outsideRows(w);
+  const plane = new Float32Array(rowsH.length * rowsW.length);
+  rowsH.forEach((oh, i) => rowsW.forEach((ow, j) => { plane[i * rowsW.length + j] = oh || ow ? ext : 0; }));
+  const e = c.dummy();
+  c.emitConstant(e, new Tensor('float32', h ? [rowsH.length, rowsW.length] : [rowsW.length], plane));
+  c.emit('Add', [y, e], [c.out(0)]);
 };
+
+/** X resized along its last two axes as A_h · X · A_wᵀ (BatchMatMul broadcasts the matrices). */
+function matrixResize(c: RuleCtx, x: string, out: string, h: AxisResize | undefined, w: AxisResize): void {
+  const isIdentity = (a: AxisResize | undefined): boolean => !a || (a.inLen === a.outLen && resizeMatrix(a).every((v, i) => v === (Math.floor(i / a.inLen) === i % a.inLen ? 1 : 0)));
+  const doW = !isIdentity(w), doH = !isIdentity(h);
+  if (!doW && !doH) { c.emit('Copy', [x], [out]); return; }
+  let cur = x;
+  if (doW) {
+    const m = resizeMatrix(w);
+    const t = new Float32Array(w.inLen * w.outLen);
+    for (let o = 0; o < w.outLen; o++) for (let i = 0; i < w.inLen; i++) t[i * w.outLen + o] = m[o * w.inLen + i]!;
+    const mat = c.dummy();
+    c.emitConstant(mat, new Tensor('float32', [w.inLen, w.outLen], t));
+    const next = doH ? c.dummy() : out;
+    c.emit('BatchMatMul', [cur, mat], [next], { broadcast: I(1) });
+    cur = next;
+  }
+  if (doH) {
+    const mat = c.dummy();
+    c.emitConstant(mat, new Tensor('float32', [h!.outLen, h!.inLen], Float32Array.from(resizeMatrix(h!))));
+    c.emit('BatchMatMul', [mat, cur], [out], { broadcast: I(1) });
+  }
+}
 
 /** ONNX RoiAlign(X, rois [R,4], batch_indices [R]) -> Caffe2 RoIAlign(X, [b, x1, y1, x2, y2]). */
 const roiAlign = (c: RuleCtx): void => {

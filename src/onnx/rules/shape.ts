@@ -3,6 +3,7 @@
 // `dims`, Transpose perm `axes`. Axes given as tensor inputs (opset 13+) must be constants and
 // become arguments; negative axes are made positive with the input rank.
 
+import { Tensor } from '../../core/tensor.js';
 import type { RuleCtx } from '../context.js';
 import { I, INTS, normAxis } from '../context.js';
 import type { RuleSet } from './index.js';
@@ -80,6 +81,8 @@ const shape = (c: RuleCtx): void => {
   const start = clamp(c.attrs.int('start', 0)), end = clamp(c.attrs.int('end', r));
   const axes = [];
   for (let i = start; i < end; i++) axes.push(i);
+  // Caffe2's Shape reads empty axes as "all": an empty range is the constant []
+  if (!axes.length) { c.emitConstant(c.out(0), Tensor.from('int64', [0], [])); return; }
   c.emit('Shape', [x], [c.out(0)], { axes: INTS(axes) });
 };
 
