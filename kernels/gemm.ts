@@ -152,6 +152,9 @@ function epilogue(
  * C[cOff + i·ldc + j] = Σ_k A[i][k]·B[k][j] (+ bias[biasOff + i] for BIAS_ROW, + bias[biasOff + j]
  * for BIAS_COL), i < M, j < N, with A packed by packPanels(w = MR) at ap[aOff] and B packed with
  * w = NR at bp[bOff]. C is overwritten (never read before the first K block is stored).
+ * Sub-problems need no repacking, so workers can split one GEMM: rows [i0, i1) with i0 % MR = 0
+ * are (M = i1 - i0, aOff + i0·K, cOff + i0·ldc, row bias + i0); columns [j0, j1) with j0 % NR = 0
+ * are (N = j1 - j0, bOff + j0·K, cOff + j0, column bias + j0).
  */
 export function gemmPacked(
   c: Float32Array, cOff: number, ldc: number, M: number, N: number, K: number,

@@ -116,6 +116,24 @@ test('gemmPacked with a swapped micro-kernel (same contract) gives the same resu
   assert.not.ok(closeArrays(c1, c2, TOL.gemm));
 });
 
+test('gemmPacked split into MR-aligned row and NR-aligned column blocks equals the whole (the worker contract)', () => {
+  const M = 13, N = 21, K = 37;
+  const a = seededFloats(M * K, 11), b = seededFloats(K * N, 12), bias = seededFloats(M + N, 13);
+  const ap = new Float32Array(packedSize(M, K, MR)), bp = new Float32Array(packedSize(N, K, NR));
+  packPanels(ap, 0, a, 0, K, 1, M, K, MR);
+  packPanels(bp, 0, b, 0, 1, N, N, K, NR);
+  for (const mode of [BIAS_ROW, BIAS_COL]) {
+    const whole = new Float32Array(M * N), parts = new Float32Array(M * N).fill(NaN);
+    gemmPacked(whole, 0, N, M, N, K, ap, 0, bp, 0, bias, 0, mode);
+    for (const [i0, i1] of [[0, 8], [8, M]] as const) {
+      for (const [j0, j1] of [[0, 16], [16, N]] as const) {
+        gemmPacked(parts, i0 * N + j0, N, i1 - i0, j1 - j0, K, ap, i0 * K, bp, j0 * K, bias, mode === BIAS_ROW ? i0 : j0, mode);
+      }
+    }
+    assert.equal(parts, whole);
+  }
+});
+
 // ONNX MatMul lowers to BatchMatMul broadcast=1 and Gemm (alpha = beta = 1, vector C) to FC /
 // FCTransposed, as Caffe2's ONNX backend does; a vector·vector product is [1] in Caffe2, a scalar in ONNX.
 const n = registerVectors(test, ['MatMul', 'Gemm'], {}, { test_matmul_1d_1d: [1] });
