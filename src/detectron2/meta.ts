@@ -28,6 +28,8 @@ export interface RetinaNetSettings {
 }
 
 export interface PanopticSettings {
+  /** combine_on (detectron2 <= v0.3): 0 means no panoptic merge, only instances and sem_seg. */
+  combineOn: boolean;
   overlapThreshold: number;
   stuffAreaLimit: number;
   instancesConfidenceThreshold: number;
@@ -89,7 +91,7 @@ export const META_KEYS = {
   anchorSizes: 'anchor_sizes', anchorSizesPerLevel: 'anchor_sizes_per_level',
   anchorAspectRatios: 'anchor_aspect_ratios', anchorAspectRatiosPerLevel: 'anchor_aspect_ratios_per_level',
   anchorStrides: 'anchor_strides', anchorOffset: 'anchor_offset',
-  overlapThreshold: 'combine_overlap_threshold', stuffAreaLimit: 'combine_stuff_area_limit',
+  combineOn: 'combine_on', overlapThreshold: 'combine_overlap_threshold', stuffAreaLimit: 'combine_stuff_area_limit',
   instancesConfidenceThreshold: 'combine_instances_confidence_threshold',
   thingClasses: 'thing_classes', stuffClasses: 'stuff_classes', keypointNames: 'keypoint_names',
 } as const;
@@ -111,9 +113,11 @@ class MetaReader {
     return dflt;
   }
 
-  num = (v: MetaValue, key: string): number => (typeof v === 'number' && Number.isFinite(v) ? v : this.bad(key, 'a number', v));
+  // Float meta args are float32 on the wire; an in-memory net (fresh from the converter) may hold
+  // the double, so round here to behave the same either way.
+  num = (v: MetaValue, key: string): number => (typeof v === 'number' && Number.isFinite(v) ? Math.fround(v) : this.bad(key, 'a number', v));
   int = (v: MetaValue, key: string): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : this.bad(key, 'a non-negative integer', v));
-  nums = (v: MetaValue, key: string): number[] => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : typeof v === 'number' ? [v] : this.bad(key, 'a list of numbers', v));
+  nums = (v: MetaValue, key: string): number[] => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]).map(Math.fround) : typeof v === 'number' ? [Math.fround(v)] : this.bad(key, 'a list of numbers', v));
   strs = (v: MetaValue, key: string): string[] => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : typeof v === 'string' ? v.split(',') : this.bad(key, 'a list of strings', v));
   has(key: string): boolean { return this.meta[key] !== undefined; }
   raw(key: string): MetaValue | undefined { return this.meta[key]; }
@@ -150,15 +154,16 @@ export function resolveSettings(meta: Readonly<Record<string, MetaValue>>, opts:
     return s as InputFormat;
   }, 'BGR');
 
-  const levelsFromMeta = r.has(K.anchorStrides) ? r.nums(r.raw(K.anchorStrides)!, K.anchorStrides).length : undefined;
+  // The number of levels comes from the strides; default sizes and ratios follow it.
   const coco = cocoRetinaNetAnchors();
   const ao = opts.retinanet?.anchors ?? {};
   const strides = r.pick('anchorStrides', ao.strides, K.anchorStrides, r.nums, coco.strides);
-  const levels = levelsFromMeta ?? strides.length;
+  const levels = strides.length;
+  const cocoSizes = Array.from({ length: levels }, (_, l) => coco.sizes[l] ?? coco.sizes[coco.sizes.length - 1]!.map((x) => x * 2 ** (l - coco.sizes.length + 1)));
   const sizes = r.pick('anchorSizes', ao.sizes, K.anchorSizes,
-    (v, k) => perLevel(r.nums(v, k), r.has(K.anchorSizesPerLevel) ? r.nums(r.raw(K.anchorSizesPerLevel)!, K.anchorSizesPerLevel) : undefined, levels, 'anchor_sizes', file), coco.sizes);
+    (v, k) => perLevel(r.nums(v, k), r.has(K.anchorSizesPerLevel) ? r.nums(r.raw(K.anchorSizesPerLevel)!, K.anchorSizesPerLevel) : undefined, levels, 'anchor_sizes', file), cocoSizes);
   const aspectRatios = r.pick('anchorAspectRatios', ao.aspectRatios, K.anchorAspectRatios,
-    (v, k) => perLevel(r.nums(v, k), r.has(K.anchorAspectRatiosPerLevel) ? r.nums(r.raw(K.anchorAspectRatiosPerLevel)!, K.anchorAspectRatiosPerLevel) : undefined, levels, 'anchor_aspect_ratios', file), coco.aspectRatios);
+    (v, k) => perLevel(r.nums(v, k), r.has(K.anchorAspectRatiosPerLevel) ? r.nums(r.raw(K.anchorAspectRatiosPerLevel)!, K.anchorAspectRatiosPerLevel) : undefined, levels, 'anchor_aspect_ratios', file), Array.from({ length: levels }, () => [0.5, 1, 2]));
   const offset = r.pick('anchorOffset', ao.offset, K.anchorOffset, r.num, 0);
   const ro = opts.retinanet ?? {};
   const weights = r.pick('bboxRegWeights', ro.bboxRegWeights, K.bboxRegWeights, (v, k) => {
@@ -184,6 +189,7 @@ export function resolveSettings(meta: Readonly<Record<string, MetaValue>>, opts:
       anchors: { sizes, aspectRatios, strides, offset },
     },
     panoptic: {
+      combineOn: r.pick('combineOn', opts.panoptic?.combineOn, K.combineOn, (v, k) => r.num(v, k) !== 0, true),
       overlapThreshold: r.pick('overlapThreshold', opts.panoptic?.overlapThreshold, K.overlapThreshold, r.num, 0.5),
       stuffAreaLimit: r.pick('stuffAreaLimit', opts.panoptic?.stuffAreaLimit, K.stuffAreaLimit, r.int, 4096),
       instancesConfidenceThreshold: r.pick('instancesConfidenceThreshold', opts.panoptic?.instancesConfidenceThreshold, K.instancesConfidenceThreshold, r.num, 0.5),

@@ -47,7 +47,7 @@ export function optionsFromConfig(path: string): D2Options {
     o.retinanet = {
       scoreThreshold: f(R['SCORE_THRESH_TEST']), topkCandidates: R['TOPK_CANDIDATES_TEST'], nmsThreshold: f(R['NMS_THRESH_TEST']),
       maxDetections: T['DETECTIONS_PER_IMAGE'], bboxRegWeights: R['BBOX_REG_WEIGHTS'].map(f),
-      anchors: { sizes: A['SIZES'], aspectRatios: A['SIZES'].map(() => A['ASPECT_RATIOS'][0]), strides: (R['IN_FEATURES'] as string[]).map((p) => 2 ** Number(p.slice(1))), offset: A['OFFSET'] },
+      anchors: { sizes: A['SIZES'], aspectRatios: A['SIZES'].map(() => [...A['ASPECT_RATIOS'][0]]), strides: (R['IN_FEATURES'] as string[]).map((p) => 2 ** Number(p.slice(1))), offset: A['OFFSET'] },
     };
   }
   if (arch === 'PanopticFPN') {

@@ -105,6 +105,7 @@ export function postprocess(outputs: ReadonlyMap<string, Tensor>, sizes: readonl
   }
   const labels = semSegArgmax(floats(sem, 'sem_seg'), sem.shape, 0, z.height, z.width, z.origHeight, z.origWidth);
   const p = s.panoptic;
+  if (!p.combineOn) return [{ instances, semSeg: { labels, numClasses: sem.shape[1]! } }];
   // force_mask_on: instances without masks still take part (as empty masks).
   if (!instances.masks) instances.masks = Array.from(instances.scores, () => new Uint8Array(z.origHeight * z.origWidth));
   const panopticSeg = combinePanoptic(instances, labels, p.overlapThreshold, p.stuffAreaLimit, p.instancesConfidenceThreshold);
