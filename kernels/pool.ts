@@ -2,7 +2,8 @@
 // (caffe2/operators/pool_op.cc). Window of output o: [max(o·s - pad, 0), min(o·s - pad + k, in)),
 // i.e. clipped to the input, never empty for valid geometry. Average divides by the clipped
 // window size, or by kD·kH·kW with count_include_pad; like Caffe2 it multiplies by the float32
-// reciprocal of the count. Max propagates NaN (a NaN anywhere in the window gives NaN).
+// reciprocal of the count. Max is Math.max: a NaN anywhere in the window gives NaN (Eigen's
+// maxCoeff leaves NaN unspecified), and +0 wins over -0.
 
 import type { ConvGeom } from './geometry.js';
 
@@ -22,11 +23,7 @@ export function maxPool(y: Float32Array, x: Float32Array, g: ConvGeom): void {
           for (let d = ds; d < de; d++) {
             for (let h = hs; h < he; h++) {
               const r = xp + d * inHW + h * inW;
-              for (let w = ws; w < we; w++) {
-                const v = x[r + w]!;
-                if (v > m || v !== v) m = v;
-              }
-              if (m !== m) break;
+              for (let w = ws; w < we; w++) m = Math.max(m, x[r + w]!);
             }
           }
           y[yi] = m;
@@ -67,10 +64,7 @@ export function avgPool(y: Float32Array, x: Float32Array, g: ConvGeom, countIncl
 export function globalMaxPool(y: Float32Array, x: Float32Array, planes: number, plane: number): void {
   for (let p = 0; p < planes; p++) {
     let m = -Infinity;
-    for (let i = p * plane, e = i + plane; i < e; i++) {
-      const v = x[i]!;
-      if (v > m || v !== v) { m = v; if (v !== v) break; }
-    }
+    for (let i = p * plane, e = i + plane; i < e; i++) m = Math.max(m, x[i]!);
     y[p] = m;
   }
 }
