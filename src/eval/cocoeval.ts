@@ -7,7 +7,7 @@ import type { CocoAnnotation, CocoDataset, IouType } from './dataset.js';
 import { COCO_KPT_OKS_SIGMAS, type KeypointGt, bboxIou, computeOks, rleIou } from './iou.js';
 import { IGNORED, MATCHED, type MatchInput, MatchScratch, matchImage } from './match.js';
 import { linspace, npMean } from './numeric.js';
-import { type Rle, rleFromJson, segmentationToRle } from './rle.js';
+import { type Rle, RleArena, rleFromJson, segmentationToRle } from './rle.js';
 import type { RleJson, Segmentation } from './rle.js';
 
 export interface EvalParams {
@@ -174,7 +174,8 @@ export class CocoEval {
       for (let g = 0; g < G; g++) gb.set(gt.bbox.subarray(gIdx[g]! * 4, gIdx[g]! * 4 + 4), g * 4);
       bboxIou(db, gb, D, G, inp.gtCrowd, inp.ious);
     } else if (t === 'segm') {
-      const dr = dIdx.map((j) => this.rleOf(dt, j));
+      this.arena.reset();
+      const dr = dIdx.map((j) => this.rleOf(dt, j, this.arena));
       const gr: Rle[] = [];
       for (let g = 0; g < G; g++) {
         const j = gIdx[g]!;
@@ -194,14 +195,23 @@ export class CocoEval {
     return true;
   }
 
-  private rleOf(t: Table, j: number): Rle {
+  private readonly arena = new RleArena();
+
+  private rleOf(t: Table, j: number, arena?: RleArena): Rle {
     const a = t.ann[j]!;
     const segm = a.segmentation;
     if (segm === undefined) throw new InputError(`${t.ds.where(t.src[j]!)} (id ${a.id}): no 'segmentation' for segm evaluation`);
-    const img = this.gt.imgs.get(a.image_id)!;
-    const where = `${t.ds.where(t.src[j]!)} segmentation`;
-    return Array.isArray(segm) ? segmentationToRle(segm as Segmentation, img.height, img.width, where) : rleFromJson(segm as RleJson, where);
+    try {
+      if (!Array.isArray(segm)) return rleFromJson(segm as RleJson, 'segmentation', arena);
+      const img = this.gt.imgs.get(a.image_id)!;
+      return segmentationToRle(segm as Segmentation, img.height, img.width, 'segmentation');
+    } catch (e) {
+      // the location is only spelled out when something is wrong (masks are decoded by the 100,000)
+      if (e instanceof InputError) throw new InputError(`${t.ds.where(t.src[j]!)} ${e.message}`);
+      throw e;
+    }
   }
+
 
   private keypointsOf(t: Table, j: number, K: number): number[] {
     const a = t.ann[j]!;

@@ -97,7 +97,7 @@ export function rleToBbox(r: Rle, out: Float64Array | number[] = new Float64Arra
   for (let j = 0; j < m; j++) {
     cc = (cc + counts[j]!) >>> 0;
     const t = (cc - (j & 1)) >>> 0;
-    const y = t % h, x = (t - y) / h;
+    const x = Math.floor(t / h), y = t - x * h; // exact: t < 2^32 and h, x far below 2^20
     if ((j & 1) === 0) xp = x;
     else if (xp < x) { ys = 0; ye = h - 1; }
     if (x < xs) xs = x;
@@ -173,7 +173,8 @@ export function rleFromPolygon(xy: ArrayLike<number>, h: number, w: number): Rle
   }
   // points where the boundary crosses a pixel-centre column, downsampled to pixel coordinates
   const total = m;
-  const a: number[] = [];
+  const a = new Uint32Array(total + 1);
+  let na = 0;
   for (let j = 1; j < total; j++) {
     if (u[j] === u[j - 1]) continue;
     let xd = u[j]! < u[j - 1]! ? u[j]! : u[j]! - 1;
@@ -183,10 +184,10 @@ export function rleFromPolygon(xy: ArrayLike<number>, h: number, w: number): Rle
     yd = (yd + 0.5) / scale - 0.5;
     if (yd < 0) yd = 0; else if (yd > h) yd = h;
     yd = Math.ceil(yd);
-    a.push((xd * h + yd) >>> 0);
+    a[na++] = (xd * h + yd) >>> 0;
   }
-  a.push((h * w) >>> 0);
-  const sorted = Uint32Array.from(a).sort();
+  a[na++] = (h * w) >>> 0;
+  const sorted = a.subarray(0, na).sort();
   // boundaries -> run lengths; a zero-length run merges its neighbours
   let p = 0;
   for (let j = 0; j < sorted.length; j++) { const t = sorted[j]!; sorted[j] = t - p; p = t; }
@@ -204,12 +205,30 @@ export function rleFromBbox(bb: ArrayLike<number>, h: number, w: number): Rle {
   return rleFromPolygon([xs, ys, xs, ye, xe, ye, xe, ys], h, w);
 }
 
+/**
+ * One growing buffer that many decoded RLEs share (fewer allocations when decoding thousands of
+ * masks); views stay valid after `reset`, which only lets later RLEs reuse the space.
+ */
+export class RleArena {
+  private buf = new Uint32Array(1 << 16);
+  private off = 0;
+  reset(): void { this.off = 0; }
+  /** Room for up to n counts; `commit(m)` keeps the first m. */
+  take(n: number): Uint32Array {
+    if (this.off + n > this.buf.length) { this.buf = new Uint32Array(Math.max(this.buf.length * 2, n)); this.off = 0; }
+    return this.buf.subarray(this.off, this.off + n);
+  }
+  commit(m: number): void { this.off += m; }
+}
+
 /** An RLE from COCO JSON: compressed string counts or uncompressed count arrays. */
-export function rleFromJson(obj: RleJson, where = 'segmentation'): Rle {
+export function rleFromJson(obj: RleJson, where = 'segmentation', arena?: RleArena): Rle {
   const [h, w] = checkSize(obj, where);
   if (typeof obj.counts === 'string') {
-    const cnts = new Uint32Array(obj.counts.length);
-    return { h, w, counts: cnts.subarray(0, decodeCounts(obj.counts, cnts, `${where}.counts`)) };
+    const cnts = arena ? arena.take(obj.counts.length) : new Uint32Array(obj.counts.length);
+    const m = decodeCounts(obj.counts, cnts, `${where}.counts`);
+    arena?.commit(m);
+    return { h, w, counts: cnts.subarray(0, m) };
   }
   if (Array.isArray(obj.counts)) {
     const c = obj.counts;
@@ -251,22 +270,39 @@ export function rleJsonAreaBox(obj: RleJson, box: number[] | undefined, where = 
 
 /** Decodes a compressed counts string into `out` (length >= s.length); returns the count. */
 function decodeCounts(s: string, out: Uint32Array, where: string): number {
+  const n = s.length;
   let m = 0, p = 0;
-  while (p < s.length) {
-    let x = 0, scale = 1, more = 1;
-    while (more) {
-      if (p >= s.length) throw new InputError(`${where}: RLE string ends inside a count at char ${p} ('${s.slice(Math.max(0, p - 8))}')`);
-      const c = s.charCodeAt(p) - 48;
-      x += (c & 0x1f) * scale;
-      more = c & 0x20;
-      p++;
-      scale *= 32;
-      if (!more && c & 0x10) x -= scale; // sign-extend: every bit above the ones read is set
+  while (p < n) {
+    const start = p;
+    let c = s.charCodeAt(p++) - 48;
+    let x = c & 0x1f, sh = 5;
+    // up to 6 chars (30 bits) stay in int32; longer counts take the exact slow path
+    while (c & 0x20 && sh < 30) {
+      if (p >= n) throw new InputError(`${where}: RLE string ends inside a count at char ${p} ('${s.slice(Math.max(0, p - 8))}')`);
+      c = s.charCodeAt(p++) - 48;
+      x |= (c & 0x1f) << sh;
+      sh += 5;
     }
+    if (c & 0x20) { p = start; x = longCount(s, p, where); while (s.charCodeAt(p++) - 48 & 0x20); }
+    else if (c & 0x10) x |= -1 << sh; // sign-extend: every bit above the ones read is set
     if (m > 2) x += out[m - 2]!;
     out[m++] = x >>> 0;
   }
   return m;
+}
+
+/** A count of 7+ chars, in doubles (maskApi's long arithmetic). */
+function longCount(s: string, p: number, where: string): number {
+  let x = 0, scale = 1, more = 1;
+  while (more) {
+    if (p >= s.length) throw new InputError(`${where}: RLE string ends inside a count at char ${p} ('${s.slice(Math.max(0, p - 8))}')`);
+    const c = s.charCodeAt(p++) - 48;
+    x += (c & 0x1f) * scale;
+    more = c & 0x20;
+    scale *= 32;
+    if (!more && c & 0x10) x -= scale;
+  }
+  return x;
 }
 
 export function rleToJson(r: Rle): { size: [number, number]; counts: string } {

@@ -201,6 +201,15 @@ test('loader errors name the file, the entry and the field', () => {
   assert.throws(() => evaluateResults(noArea, [{ image_id: 1, category_id: 1, bbox: [0, 0, 1, 1], score: 1 }], 'bbox'), /a\.json annotations\[0\] \(id 3\): needs a numeric 'area'/);
 });
 
+test('a broken mask is reported with its file, entry and field', () => {
+  const gt = CocoDataset.parse({ images: [{ id: 1, width: 5, height: 5 }], categories: [{ id: 1, name: 'a' }],
+    annotations: [{ id: 3, image_id: 1, category_id: 1, area: 4, segmentation: { size: [5, 5], counts: '5:X' } }] }, 'gt.json');
+  assert.throws(() => evaluateResults(gt, [{ image_id: 1, category_id: 1, segmentation: { size: [5, 5], counts: '52' }, score: 1 }], 'segm'),
+    /gt\.json annotations\[0\] segmentation\.counts: RLE string ends inside a count at char 3/);
+  assert.throws(() => evaluateResults(gt, [{ image_id: 1, category_id: 1, segmentation: { size: [5], counts: '52' }, score: 1 }], 'segm', { file: 'r.json' }),
+    /r\.json \[0\] segmentation\.size must be \[height, width\], got \[5\]/);
+});
+
 test('no results: every category with ground truth scores 0 (pycocotools cannot load an empty list)', () => {
   const r = evaluateResults(dataset([{ img: 1, bbox: [0, 0, 10, 10] }]), [], 'bbox');
   assert.equal(r.stats, [0, 0, 0, 0, -1, -1, 0, 0, 0, 0, -1, -1]);
