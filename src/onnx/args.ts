@@ -8,8 +8,8 @@ export type ArgValue =
   | { readonly k: 'i'; readonly v: bigint }
   | { readonly k: 'f'; readonly v: number }
   | { readonly k: 's'; readonly v: Uint8Array }
-  | { readonly k: 'ints'; readonly v: readonly bigint[] }
-  | { readonly k: 'floats'; readonly v: readonly number[] }
+  | { readonly k: 'ints'; readonly v: readonly bigint[] | BigInt64Array }
+  | { readonly k: 'floats'; readonly v: readonly number[] | Float32Array }
   | { readonly k: 'strings'; readonly v: readonly Uint8Array[] }
   | { readonly k: 'arg'; readonly v: Argument };
 
@@ -20,7 +20,8 @@ export const F = (v: number): ArgValue => ({ k: 'f', v });
 /** A string argument (Argument.s). */
 export const S = (v: string | Uint8Array): ArgValue => ({ k: 's', v: typeof v === 'string' ? encodeUtf8(v) : v });
 export const INTS = (v: readonly (number | bigint)[]): ArgValue => ({ k: 'ints', v: v.map((x) => (typeof x === 'bigint' ? x : BigInt(x))) });
-export const FLOATS = (v: readonly number[]): ArgValue => ({ k: 'floats', v });
+/** A float list; a Float32Array is stored as is (no copy: weights can be large). */
+export const FLOATS = (v: readonly number[] | Float32Array): ArgValue => ({ k: 'floats', v });
 export const STRINGS = (v: readonly string[]): ArgValue => ({ k: 'strings', v: v.map((x) => encodeUtf8(x)) });
 
 export type ArgMap = Readonly<Record<string, ArgValue | undefined>>;
@@ -32,8 +33,8 @@ export function makeArgument(name: string, a: ArgValue): Argument {
     case 'i': m.i = a.v; break;
     case 'f': m.f = a.v; break;
     case 's': m.s = a.v; break;
-    case 'ints': m.ints = BigInt64Array.from(a.v); break;
-    case 'floats': m.floats = Float32Array.from(a.v); break;
+    case 'ints': m.ints = a.v instanceof BigInt64Array ? a.v : BigInt64Array.from(a.v); break;
+    case 'floats': m.floats = a.v instanceof Float32Array ? a.v : Float32Array.from(a.v); break;
     case 'strings': m.strings = a.v.slice(); break;
   }
   return m;

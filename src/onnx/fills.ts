@@ -10,8 +10,8 @@ import type { OperatorDef } from '../proto/caffe2.js';
 import { FLOATS, I, INTS, makeOp, type ArgMap, type ArgValue } from './args.js';
 
 function ints(t: Tensor): ArgValue {
-  if (t.dtype === 'int64') return { k: 'ints', v: Array.from(t.data as BigInt64Array) };
-  return INTS(Array.from(t.data as ArrayLike<number>));
+  if (t.dtype === 'int64') return { k: 'ints', v: t.data as BigInt64Array };
+  return { k: 'ints', v: BigInt64Array.from(t.data as ArrayLike<number>, (x) => BigInt(x)) };
 }
 
 /** The fill op that recreates `t` as blob `name`. float64 values are stored as floats (float32), as Caffe2 does. */
@@ -20,8 +20,8 @@ export function fillOpFor(name: string, t: Tensor): OperatorDef {
   let type: string;
   let args: ArgMap;
   switch (t.dtype) {
-    case 'float32': type = 'GivenTensorFill'; args = { shape, values: FLOATS(Array.from(t.data as Float32Array)) }; break;
-    case 'float64': type = 'GivenTensorDoubleFill'; args = { shape, values: FLOATS(Array.from(t.data as Float64Array)) }; break;
+    case 'float32': type = 'GivenTensorFill'; args = { shape, values: FLOATS(t.data as Float32Array) }; break;
+    case 'float64': type = 'GivenTensorDoubleFill'; args = { shape, values: FLOATS(Float32Array.from(t.data as Float64Array)) }; break;
     case 'int32': type = 'GivenTensorIntFill'; args = { shape, values: ints(t) }; break;
     case 'int64': type = 'GivenTensorInt64Fill'; args = { shape, values: ints(t) }; break;
     case 'int16': type = 'GivenTensorInt16Fill'; args = { shape, values: ints(t) }; break;
