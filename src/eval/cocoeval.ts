@@ -204,6 +204,9 @@ export class CocoEval {
     try {
       if (!Array.isArray(segm)) return rleFromJson(segm as RleJson, 'segmentation', arena);
       const img = this.gt.imgs.get(a.image_id)!;
+      if (!Number.isInteger(img.height) || !Number.isInteger(img.width)) {
+        throw new InputError(`segmentation: a polygon needs its image's size, but image ${img.id} of ${this.gt.file} has height ${JSON.stringify(img.height)}, width ${JSON.stringify(img.width)}`);
+      }
       return segmentationToRle(segm as Segmentation, img.height, img.width, 'segmentation');
     } catch (e) {
       // the location is only spelled out when something is wrong (masks are decoded by the 100,000)

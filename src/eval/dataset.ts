@@ -88,8 +88,8 @@ export class CocoDataset {
     };
     const images = list('images').map((im, i) => {
       const at = `${file} images[${i}]`;
+      // height and width are checked where a polygon needs them
       if (!isObj(im) || !num(im['id'])) throw new InputError(`${at}: needs a numeric 'id'`);
-      if (!num(im['height']) || !num(im['width'])) throw new InputError(`${at} (id ${im['id']}): needs numeric 'height' and 'width'`);
       return im as CocoImage;
     });
     const categories = list('categories').map((c, i) => {

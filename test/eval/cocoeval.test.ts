@@ -210,6 +210,26 @@ test('a broken mask is reported with its file, entry and field', () => {
     /r\.json \[0\] segmentation\.size must be \[height, width\], got \[5\]/);
 });
 
+test('useCats = false: a detection of the wrong category still matches (proposal-style scoring)', () => {
+  const gt = CocoDataset.parse({ images: [{ id: 1, width: 50, height: 50 }], categories: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }],
+    annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], area: 100 }] }, 'gt.json');
+  const res = [{ image_id: 1, category_id: 2, bbox: [0, 0, 10, 10], score: 0.9 }];
+  assert.is(evaluateResults(gt, res, 'bbox').stats[0], 0, 'with categories: a false positive');
+  const ev = new CocoEval(gt, gt.loadResults(res), 'bbox');
+  ev.params.useCats = false;
+  ev.evaluate();
+  ev.accumulate();
+  near(ev.summarize()[0]!, V, 'without categories: a true positive');
+  assert.equal(ev.result!.counts, [10, 101, 1, 4, 3]);
+});
+
+test('a polygon needs the image size', () => {
+  const gt = CocoDataset.parse({ images: [{ id: 1 }], categories: [{ id: 1, name: 'a' }],
+    annotations: [{ id: 3, image_id: 1, category_id: 1, area: 4, segmentation: [[0, 0, 2, 0, 2, 2]] }] }, 'gt.json');
+  assert.throws(() => evaluateResults(gt, [{ image_id: 1, category_id: 1, segmentation: { size: [5, 5], counts: '52' }, score: 1 }], 'segm'),
+    /gt\.json annotations\[0\] segmentation: a polygon needs its image's size, but image 1 of gt\.json has height undefined, width undefined/);
+});
+
 test('no results: every category with ground truth scores 0 (pycocotools cannot load an empty list)', () => {
   const r = evaluateResults(dataset([{ img: 1, bbox: [0, 0, 10, 10] }]), [], 'bbox');
   assert.equal(r.stats, [0, 0, 0, 0, -1, -1, 0, 0, 0, 0, -1, -1]);
