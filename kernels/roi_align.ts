@@ -1,10 +1,12 @@
 // RoIAlign and RoIAlignRotated (Caffe2 roi_align_op.cc, roi_align_rotated_op.cc), NCHW or NHWC.
 // X [N, C, H, W] (NHWC: [N, H, W, C]); RoIs [R, 4|5] = [batch?, x1, y1, x2, y2] (rotated:
 // [R, 5|6] = [batch?, cx, cy, w, h, angle in degrees]); Y [R, C, pH, pW] (NHWC: [R, pH, pW, C]).
-// Tiled: for each RoI the bilinear taps of every bin (pixel offset, summed weight; duplicate
-// pixels merged, out-of-range samples dropped) are built once in float32 exactly as Caffe2
-// places its samples, then applied to every channel with no bounds logic in the channel loop.
-// Channel sums accumulate in double and round once.
+// Tiled: the bilinear taps of every bin (pixel offset, summed weight; duplicate pixels merged,
+// out-of-range samples dropped) are built once per RoI in float32 exactly as Caffe2 places its
+// samples, then applied with no bounds logic in the channel loop. Taps are applied to 8 channels
+// at a time held in registers, reading pixels whose 8 channels are adjacent: NHWC input as is,
+// NCHW input through an 8-channel interleaved copy of the map when the RoIs of a block sample
+// at least as many taps as the map has pixels (else plane by plane). Sums accumulate in double.
 
 const f = Math.fround;
 
@@ -20,18 +22,37 @@ export interface RoIAlignParams {
 
 /** Growable tap buffers, reused across calls (keep one per op instance). */
 export class RoIAlignScratch {
-  pos = new Int32Array(256);
-  w = new Float64Array(256);
+  pos = new Int32Array(1 << 12);
+  w = new Float64Array(1 << 12);
+  /** Tap range of bin k of the i-th RoI of a block: start[i * bins + k] .. start[i * bins + k + 1]. */
   start = new Int32Array(1);
-  acc = new Float64Array(1);
-  reserve(taps: number, bins: number, channels: number): void {
-    if (this.pos.length < taps) { this.pos = new Int32Array(taps * 2); this.w = new Float64Array(taps * 2); }
-    if (this.start.length < bins + 1) this.start = new Int32Array(bins + 1);
-    if (this.acc.length < channels) this.acc = new Float64Array(channels);
+  /** Per RoI of a block: the factor or divisor that turns a bin sum into its mean, and the image. */
+  norm = new Float64Array(MAX_BLOCK);
+  batch = new Int32Array(MAX_BLOCK);
+  /** 8-channel interleaved copy of the map planes a block reads: [image slot][pixel][8]. */
+  xt = new Float32Array(1);
+  /** Image of each slot of xt, and slot of each image (-1: not copied). */
+  slotImage = new Int32Array(1);
+  imageSlot = new Int32Array(1);
+  /** Room for `taps` taps in total (keeping those already built) and `starts` bin starts. */
+  reserve(taps: number, starts: number): void {
+    if (this.pos.length < taps) {
+      const pos = new Int32Array(taps * 2), w = new Float64Array(taps * 2);
+      pos.set(this.pos); w.set(this.w);
+      this.pos = pos; this.w = w;
+    }
+    if (this.start.length < starts) {
+      const start = new Int32Array(starts * 2);
+      start.set(this.start);
+      this.start = start;
+    }
   }
 }
 
-/** Per-RoI sampling geometry; `norm` turns a bin's sum into its mean. */
+/** RoIs per block, and the tap count that closes a block (about 12 MB of taps). */
+const MAX_BLOCK = 4096, BLOCK_TAPS = 1 << 20;
+
+/** Sampling geometry of the current RoI. */
 interface Geometry { startH: number; startW: number; binH: number; binW: number; gh: number; gw: number }
 const G: Geometry = { startH: 0, startW: 0, binH: 0, binW: 0, gh: 0, gw: 0 };
 
@@ -46,7 +67,7 @@ function addTap(s: RoIAlignScratch, binStart: number, pos: number, w: number): v
   s.w[nTaps++] = w;
 }
 
-/** Bilinear taps of one sample at (y, x), with Caffe2's clamping; false if it lies outside. */
+/** Bilinear taps of one in-range sample at (yy, xx), with Caffe2's clamping. */
 function addSampleUpright(s: RoIAlignScratch, binStart: number, yy: number, xx: number, H: number, W: number): void {
   const y = Math.min(Math.max(yy, 0), H - 1), x = Math.min(Math.max(xx, 0), W - 1);
   const yl = Math.floor(y), xl = Math.floor(x);
@@ -87,11 +108,9 @@ function grid(roiH: number, roiW: number, p: RoIAlignParams): boolean {
   return true;
 }
 
-function tapsUpright(s: RoIAlignScratch, H: number, W: number, p: RoIAlignParams): void {
+function tapsUpright(s: RoIAlignScratch, bin: number, H: number, W: number, p: RoIAlignParams): void {
   const { startH, startW, binH, binW, gh, gw } = G;
   const ch = f(binH / gh), cw = f(binW / gw);
-  nTaps = 0;
-  let bin = 0;
   for (let ph = 0; ph < p.pooledH; ph++) {
     const y0 = f(startH + f(ph * binH));
     for (let pw = 0; pw < p.pooledW; pw++) {
@@ -109,14 +128,11 @@ function tapsUpright(s: RoIAlignScratch, H: number, W: number, p: RoIAlignParams
       }
     }
   }
-  s.start[bin] = nTaps;
 }
 
-function tapsRotated(s: RoIAlignScratch, H: number, W: number, p: RoIAlignParams, cy: number, cx: number, theta: number): void {
+function tapsRotated(s: RoIAlignScratch, bin: number, H: number, W: number, p: RoIAlignParams, cy: number, cx: number, theta: number): void {
   const { startH, startW, binH, binW, gh, gw } = G;
   const cosT = f(Math.cos(theta)), sinT = f(Math.sin(theta));
-  nTaps = 0;
-  let bin = 0;
   for (let ph = 0; ph < p.pooledH; ph++) {
     const y0 = f(startH + f(ph * binH));
     for (let pw = 0; pw < p.pooledW; pw++) {
@@ -135,39 +151,140 @@ function tapsRotated(s: RoIAlignScratch, H: number, W: number, p: RoIAlignParams
       }
     }
   }
-  s.start[bin] = nTaps;
 }
 
-/** Applies the taps of one RoI to every channel: Y = sum * scale, or sum / count when divide. */
-function apply(
-  out: Float32Array, x: Float32Array, r: number, b: number, C: number, H: number, W: number, p: RoIAlignParams,
-  s: RoIAlignScratch, norm: number, divide: boolean,
+/**
+ * Bins of one RoI for 8 channels: pixel q has them at src[base + q * ps + 0..7] (NHWC: ps = C;
+ * interleaved copy: ps = 8); output channel j of bin k goes to out[ob + j * oc + k * ok].
+ */
+function apply8(
+  out: Float32Array, src: Float32Array, base: number, ps: number, ob: number, oc: number, ok: number, bins: number,
+  s: RoIAlignScratch, sb: number, nv: number, divide: boolean,
 ): void {
-  const bins = p.pooledH * p.pooledW, HW = H * W;
   const pos = s.pos, w = s.w, start = s.start;
-  if (!p.nhwc) {
-    for (let c = 0; c < C; c++) {
-      const xb = (b * C + c) * HW, ob = (r * C + c) * bins;
-      for (let k = 0; k < bins; k++) {
-        let sum = 0;
-        const e = start[k + 1]!;
-        for (let t = start[k]!; t < e; t++) sum += w[t]! * x[xb + pos[t]!]!;
-        out[ob + k] = divide ? sum / norm : sum * norm;
-      }
+  for (let k = 0; k < bins; k++) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+    const e = start[sb + k + 1]!;
+    for (let t = start[sb + k]!; t < e; t++) {
+      const wt = w[t]!, xo = base + pos[t]! * ps;
+      a0 += wt * src[xo]!; a1 += wt * src[xo + 1]!; a2 += wt * src[xo + 2]!; a3 += wt * src[xo + 3]!;
+      a4 += wt * src[xo + 4]!; a5 += wt * src[xo + 5]!; a6 += wt * src[xo + 6]!; a7 += wt * src[xo + 7]!;
+    }
+    if (divide) { a0 /= nv; a1 /= nv; a2 /= nv; a3 /= nv; a4 /= nv; a5 /= nv; a6 /= nv; a7 /= nv; }
+    else { a0 *= nv; a1 *= nv; a2 *= nv; a3 *= nv; a4 *= nv; a5 *= nv; a6 *= nv; a7 *= nv; }
+    const o = ob + k * ok;
+    out[o] = a0; out[o + oc] = a1; out[o + 2 * oc] = a2; out[o + 3 * oc] = a3;
+    out[o + 4 * oc] = a4; out[o + 5 * oc] = a5; out[o + 6 * oc] = a6; out[o + 7 * oc] = a7;
+  }
+}
+
+/** Bins of one RoI for one channel whose pixel q is at x[xb + q * ps]; bin k goes to out[ob + k * ok]. */
+function apply1(
+  out: Float32Array, x: Float32Array, xb: number, ps: number, ob: number, ok: number, bins: number, s: RoIAlignScratch, sb: number,
+  nv: number, divide: boolean,
+): void {
+  const pos = s.pos, w = s.w, start = s.start;
+  for (let k = 0; k < bins; k++) {
+    let sum = 0;
+    const e = start[sb + k + 1]!;
+    for (let t = start[sb + k]!; t < e; t++) sum += w[t]! * x[xb + pos[t]! * ps]!;
+    out[ob + k * ok] = divide ? sum / nv : sum * nv;
+  }
+}
+
+/** Applies the taps of a block of RoIs (rows r0.., nb of them) to every channel. */
+function apply(
+  out: Float32Array, x: Float32Array, r0: number, nb: number, C: number, H: number, W: number, p: RoIAlignParams,
+  s: RoIAlignScratch, divide: boolean,
+): void {
+  const bins = p.pooledH * p.pooledW, HW = H * W, C8 = C - (C % 8);
+  const norm = s.norm, batch = s.batch;
+  if (p.nhwc) {
+    for (let i = 0; i < nb; i++) {
+      const xb = batch[i]! * HW * C, ob = (r0 + i) * bins * C;
+      for (let c = 0; c < C8; c += 8) apply8(out, x, xb + c, C, ob + c, 1, C, bins, s, i * bins, norm[i]!, divide);
+      for (let c = C8; c < C; c++) apply1(out, x, xb + c, C, ob + c, C, bins, s, i * bins, norm[i]!, divide);
     }
     return;
   }
-  const acc = s.acc, xb = b * HW * C;
-  for (let k = 0; k < bins; k++) {
-    acc.fill(0, 0, C);
-    const e = start[k + 1]!;
-    for (let t = start[k]!; t < e; t++) {
-      const wt = w[t]!, xo = xb + pos[t]! * C;
-      for (let c = 0; c < C; c++) acc[c]! += wt * x[xo + c]!;
+  // NCHW: interleave 8 channels of the images the block reads when its taps outnumber their pixels
+  let N = 0;
+  for (let i = 0; i < nb; i++) N = Math.max(N, batch[i]! + 1);
+  if (s.imageSlot.length < N) s.imageSlot = new Int32Array(N);
+  s.imageSlot.fill(-1, 0, N);
+  let images = 0;
+  for (let i = 0; i < nb; i++) if (s.imageSlot[batch[i]!] === -1) s.imageSlot[batch[i]!] = images++;
+  const interleave = C8 > 0 && nTaps >= images * HW;
+  if (interleave) {
+    if (s.xt.length < images * HW * 8) s.xt = new Float32Array(images * HW * 8);
+    if (s.slotImage.length < images) s.slotImage = new Int32Array(images);
+    for (let b = 0; b < N; b++) if (s.imageSlot[b]! >= 0) s.slotImage[s.imageSlot[b]!] = b;
+    const xt = s.xt;
+    for (let c0 = 0; c0 < C8; c0 += 8) {
+      for (let m = 0; m < images; m++) {
+        const xb = (s.slotImage[m]! * C + c0) * HW, tb = m * HW * 8;
+        for (let j = 0; j < 8; j++) {
+          const src = xb + j * HW;
+          for (let q = 0; q < HW; q++) xt[tb + q * 8 + j] = x[src + q]!;
+        }
+      }
+      for (let i = 0; i < nb; i++) {
+        apply8(out, xt, s.imageSlot[batch[i]!]! * HW * 8, 8, ((r0 + i) * C + c0) * bins, bins, 1, bins, s, i * bins, norm[i]!, divide);
+      }
     }
-    const ob = (r * bins + k) * C;
-    for (let c = 0; c < C; c++) out[ob + c] = divide ? acc[c]! / norm : acc[c]! * norm;
   }
+  // the rest plane by plane, channel-major over the block: one plane stays in cache for every RoI
+  for (let c = interleave ? C8 : 0; c < C; c++) {
+    for (let i = 0; i < nb; i++) {
+      apply1(out, x, (batch[i]! * C + c) * HW, 1, ((r0 + i) * C + c) * bins, 1, bins, s, i * bins, norm[i]!, divide);
+    }
+  }
+}
+
+/**
+ * Both ops: RoIs in blocks of up to MAX_BLOCK (and about BLOCK_TAPS taps), taps built per RoI,
+ * then applied. Returns -1, or the first RoI with a negative size when aligned.
+ */
+function run(
+  out: Float32Array, x: Float32Array, C: number, H: number, W: number, rois: Float32Array, R: number, cols: number,
+  p: RoIAlignParams, s: RoIAlignScratch, rotated: boolean,
+): number {
+  const off = p.aligned ? 0.5 : 0, ss = f(p.spatialScale), bins = p.pooledH * p.pooledW;
+  const hasBatch = cols === (rotated ? 6 : 5);
+  let r = 0;
+  while (r < R) {
+    const r0 = r;
+    let nb = 0;
+    nTaps = 0;
+    while (r < R && nb < MAX_BLOCK && nTaps < BLOCK_TAPS) {
+      const o = r * cols + (hasBatch ? 1 : 0);
+      s.batch[nb] = hasBatch ? Math.trunc(rois[r * cols]!) : 0;
+      if (!rotated) {
+        const w1 = f(f(rois[o]! * ss) - off), h1 = f(f(rois[o + 1]! * ss) - off);
+        const w2 = f(f(rois[o + 2]! * ss) - off), h2 = f(f(rois[o + 3]! * ss) - off);
+        if (!grid(f(h2 - h1), f(w2 - w1), p)) return r;
+        G.startH = h1; G.startW = w1;
+        s.reserve(nTaps + bins * Math.min(G.gh * G.gw * 4, H * W), (nb + 1) * bins + 1);
+        tapsUpright(s, nb * bins, H, W, p);
+        s.norm[nb] = f(1 / (G.gh * G.gw));
+      } else {
+        const cx = f(f(rois[o]! * ss) - off), cy = f(f(rois[o + 1]! * ss) - off);
+        let rw = f(rois[o + 2]! * ss), rh = f(rois[o + 3]! * ss);
+        const theta = f((rois[o + 4]! * Math.PI) / 180);
+        if (!grid(rh, rw, p)) return r;
+        if (!p.aligned) { rw = Math.max(rw, 1); rh = Math.max(rh, 1); }
+        G.startH = f(-rh / 2); G.startW = f(-rw / 2);
+        s.reserve(nTaps + bins * Math.min(G.gh * G.gw * 4, H * W), (nb + 1) * bins + 1);
+        tapsRotated(s, nb * bins, H, W, p, cy, cx, theta);
+        s.norm[nb] = f(G.gh * G.gw);
+      }
+      nb++;
+      r++;
+    }
+    s.start[nb * bins] = nTaps;
+    apply(out, x, r0, nb, C, H, W, p, s, rotated);
+  }
+  return -1;
 }
 
 /**
@@ -179,39 +296,13 @@ export function roiAlign(
   out: Float32Array, x: Float32Array, C: number, H: number, W: number, rois: Float32Array, R: number, roiCols: number,
   p: RoIAlignParams, s: RoIAlignScratch = new RoIAlignScratch(),
 ): number {
-  const off = p.aligned ? 0.5 : 0, ss = f(p.spatialScale);
-  for (let r = 0; r < R; r++) {
-    const o = r * roiCols + (roiCols === 5 ? 1 : 0);
-    const b = roiCols === 5 ? Math.trunc(rois[r * roiCols]!) : 0;
-    const w1 = f(f(rois[o]! * ss) - off), h1 = f(f(rois[o + 1]! * ss) - off);
-    const w2 = f(f(rois[o + 2]! * ss) - off), h2 = f(f(rois[o + 3]! * ss) - off);
-    if (!grid(f(h2 - h1), f(w2 - w1), p)) return r;
-    G.startH = h1; G.startW = w1;
-    s.reserve(p.pooledH * p.pooledW * G.gh * G.gw * 4, p.pooledH * p.pooledW, C);
-    tapsUpright(s, H, W, p);
-    apply(out, x, r, b, C, H, W, p, s, f(1 / (G.gh * G.gw)), false);
-  }
-  return -1;
+  return run(out, x, C, H, W, rois, R, roiCols, p, s, false);
 }
 
-/** RoIAlignRotated over R RoIs of 5 or 6 columns; same return convention as roiAlign. */
+/** RoIAlignRotated over R RoIs of 5 or 6 columns (the bin mean divides by the sample count). */
 export function roiAlignRotated(
   out: Float32Array, x: Float32Array, C: number, H: number, W: number, rois: Float32Array, R: number, roiCols: number,
   p: RoIAlignParams, s: RoIAlignScratch = new RoIAlignScratch(),
 ): number {
-  const off = p.aligned ? 0.5 : 0, ss = f(p.spatialScale);
-  for (let r = 0; r < R; r++) {
-    const o = r * roiCols + (roiCols === 6 ? 1 : 0);
-    const b = roiCols === 6 ? Math.trunc(rois[r * roiCols]!) : 0;
-    const cx = f(f(rois[o]! * ss) - off), cy = f(f(rois[o + 1]! * ss) - off);
-    let rw = f(rois[o + 2]! * ss), rh = f(rois[o + 3]! * ss);
-    const theta = f((rois[o + 4]! * Math.PI) / 180);
-    if (!grid(rh, rw, p)) return r;
-    if (!p.aligned) { rw = Math.max(rw, 1); rh = Math.max(rh, 1); }
-    G.startH = f(-rh / 2); G.startW = f(-rw / 2);
-    s.reserve(p.pooledH * p.pooledW * G.gh * G.gw * 4, p.pooledH * p.pooledW, C);
-    tapsRotated(s, H, W, p, cy, cx, theta);
-    apply(out, x, r, b, C, H, W, p, s, f(G.gh * G.gw), true);
-  }
-  return -1;
+  return run(out, x, C, H, W, rois, R, roiCols, p, s, true);
 }

@@ -106,7 +106,7 @@ test('ONNX RoiAlign node tests (avg, half_pixel and output_half_pixel) through o
 interface Case { N: number; C: number; H: number; W: number; R: number; cols: number; p: RoIAlignParams; x: Float32Array; rois: Float32Array }
 
 const caseArb = (rotated: boolean): fc.Arbitrary<Case> => fc.record({
-  N: fc.integer({ min: 1, max: 2 }), C: fc.integer({ min: 0, max: 5 }), H: fc.integer({ min: 1, max: 9 }), W: fc.integer({ min: 1, max: 9 }),
+  N: fc.integer({ min: 1, max: 2 }), C: fc.constantFrom(0, 1, 3, 8, 9, 16, 19), H: fc.integer({ min: 1, max: 24 }), W: fc.integer({ min: 1, max: 24 }),
   R: fc.integer({ min: 0, max: 6 }), batchCol: fc.boolean(), ph: fc.integer({ min: 1, max: 4 }), pw: fc.integer({ min: 1, max: 4 }),
   sr: fc.integer({ min: -1, max: 3 }), aligned: fc.boolean(), nhwc: fc.boolean(), scale: fc.constantFrom(1, 0.5, 0.25, 0.125), s: seed,
 }).map((a) => {
@@ -133,12 +133,34 @@ function both(c: Case, rotated: boolean): [Float32Array, Float32Array] {
   return [a, b];
 }
 
+// C of 8 or more runs the 8-channel register path (plus a tail); big maps with few RoIs stay on
+// the plane-by-plane NCHW path, small maps with many taps take the interleaved copy.
 test('property: RoIAlign fast == reference (NCHW/NHWC, aligned, every sampling ratio, RoIs partly outside)', () => {
   fc.assert(fc.property(caseArb(false), (c) => {
     const [a, b] = both(c, false);
     const msg = closeArrays(a, b, { atol: 1e-5, rtol: 1e-5 });
     assert.not.ok(msg, msg);
   }), PROP);
+});
+
+test('NCHW strategies: interleaved copy (taps >= map pixels) and plane by plane (few taps) both match the reference', () => {
+  const cases: [number, number, number[], RoIAlignParams][] = [
+    // 4x4 map, 2x2 bins of 2x2 samples: 36 merged taps >= 16 pixels -> interleaved (2 images, 19 channels: 8 + 8 + tail 3)
+    [4, 4, [0, 0.3, 0.2, 3.1, 2.9, 1, 1, 1, 3, 3.5], P({ pooledH: 2, pooledW: 2, samplingRatio: 2 })],
+    // 40x40 map, one sample: 4 taps < 1600 pixels -> plane by plane
+    [40, 40, [1, 10.2, 20.7, 11, 21.5], P({ samplingRatio: 1 })],
+  ];
+  for (const [H, W, roisArr, p] of cases) {
+    const C = 19, x = seededFloats(2 * C * H * W, H, -1, 1), rois = Float32Array.from(roisArr), R = roisArr.length / 5;
+    for (const nhwc of [false, true]) {
+      const q = { ...p, nhwc };
+      const a = new Float32Array(R * C * q.pooledH * q.pooledW), b = a.slice();
+      fast.roiAlign(a, x, C, H, W, rois, R, 5, q, new RoIAlignScratch());
+      ref.roiAlign(b, x, C, H, W, rois, R, 5, q);
+      const msg = closeArrays(a, b, { atol: 1e-6, rtol: 1e-6 });
+      assert.not.ok(msg, `H=${H} nhwc=${nhwc}: ${msg}`);
+    }
+  }
 });
 
 test('property: RoIAlignRotated fast == reference', () => {
