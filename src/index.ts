@@ -73,6 +73,17 @@ export { resolveSettings, type D2Options, type D2Settings, type MetaArchitecture
 export { prepareImage, batchInputs, resizedSize, type PreparedImage } from './detectron2/preprocess.js';
 export { postprocess, type D2Result, type Instances, type ImageSizes } from './detectron2/postprocess/index.js';
 export { resultToJson, type ResultJson } from './detectron2/results.js';
+
+// COCO evaluation with pycocotools' semantics (parsed JSON in; stats, per-category AP and
+// detectron2's tables out) and COCO's RLE mask utilities.
+export {
+  CocoDataset, CocoEval, evaluateResults, predictionsToCocoResults, defaultParams,
+  type CocoEvalReport, type CategoryAp, type CocoResult, type IouType, type EvalParams, type Accumulated,
+} from './eval/index.js';
+export {
+  rleEncode, rleDecode, rleToString, rleFromString, rleFromJson, rleToJson, rleArea, rleToBbox, rleMerge,
+  rleFromPolygon, rleFromBbox, segmentationToRle, rleIou, bboxIou, computeOks, COCO_KPT_OKS_SIGMAS, type Rle, type RleJson,
+} from './eval/index.js';
 export { encodeMask, decodeMask, type CocoRle } from './detectron2/rle.js';
 export { visualize, drawInstancePredictions, drawPanopticSeg, type VisOptions } from './detectron2/visualize.js';
 export type { Canvas } from './detectron2/draw.js';
