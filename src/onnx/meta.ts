@@ -30,6 +30,8 @@
 // | combine_overlap_threshold              | f      | PanopticFPN    | PANOPTIC_FPN.COMBINE.OVERLAP_THRESH         | 0.5               |
 // | combine_stuff_area_limit               | i      | PanopticFPN    | PANOPTIC_FPN.COMBINE.STUFF_AREA_LIMIT       | 4096              |
 // | combine_instances_confidence_threshold | f      | PanopticFPN    | PANOPTIC_FPN.COMBINE.INSTANCES_CONFIDENCE_THRESH | 0.5          |
+// | thing_classes, stuff_classes           | strings| all            | flags only, or COCO's names for a COCO dataset of that size | absent |
+// | keypoint_names                         | strings| R-CNN keypoints| flags only, or COCO's 17 for a COCO keypoint model | absent      |
 //
 // Anchors replace detectron2's `serialized_anchor_generator` (a torch pickle): level l has the
 // cell anchors of sizes[l] x aspect_ratios[l] (size-major), shifted by (offset + i)·stride.
@@ -37,12 +39,13 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../core/errors.js';
 import type { Argument } from '../proto/caffe2.js';
-import { F, FLOATS, I, INTS, S, makeArgument, type ArgValue } from './args.js';
+import { F, FLOATS, I, INTS, S, STRINGS, makeArgument, type ArgValue } from './args.js';
+import { COCO_KEYPOINT_NAMES, COCO_THING_CLASSES } from './coco_names.js';
 import type { Caffe2Graph } from './fixes.js';
 
 export type Arch = 'GeneralizedRCNN' | 'RetinaNet' | 'PanopticFPN';
-export type MetaType = 'i' | 'f' | 's' | 'ints' | 'floats';
-export type MetaValue = number | string | number[];
+export type MetaType = 'i' | 'f' | 's' | 'ints' | 'floats' | 'strings';
+export type MetaValue = number | string | number[] | string[];
 export type MetaSource = 'config' | 'graph' | 'default' | 'flag';
 
 export interface MetaKey {
@@ -84,6 +87,9 @@ export const META_KEYS: readonly MetaKey[] = [
   { key: 'combine_overlap_threshold', type: 'f', archs: PANOPTIC, doc: 'drop an instance overlapping claimed pixels more than this' },
   { key: 'combine_stuff_area_limit', type: 'i', archs: PANOPTIC, doc: 'drop stuff regions smaller than this many pixels' },
   { key: 'combine_instances_confidence_threshold', type: 'f', archs: PANOPTIC, doc: 'stop at the first instance scoring below this' },
+  { key: 'thing_classes', type: 'strings', archs: ALL, doc: 'class names by class id (class_nms)' },
+  { key: 'stuff_classes', type: 'strings', archs: PANOPTIC, doc: 'semantic class names by sem_seg channel' },
+  { key: 'keypoint_names', type: 'strings', archs: ['GeneralizedRCNN'], doc: 'keypoint names by kps_score channel' },
 ];
 
 const BY_KEY = new Map(META_KEYS.map((k) => [k.key, k]));
@@ -209,6 +215,7 @@ function parseOverride(key: string, raw: string): MetaValue {
   switch (k.type) {
     case 's': return raw;
     case 'i': case 'f': return n(raw);
+    case 'strings': return raw.split(',').map((x) => x.trim());
     default: return raw.split(',').map(n);
   }
 }
@@ -270,6 +277,17 @@ export function buildMeta(g: Caffe2Graph, opts: MetaOptions = {}): { entries: Me
     }],
     ['anchor_strides', () => set('anchor_strides', strides, undefined, [8, 16, 32, 64, 128].slice(0, levels))],
     ['anchor_offset', () => set('anchor_offset', num(cfg, 'MODEL.ANCHOR_GENERATOR.OFFSET', file), undefined, 0)],
+    ['thing_classes', () => {
+      // a COCO-trained model of COCO's size gets COCO's names (detectron2's builtin metadata)
+      const n = vals.get('num_classes')?.value;
+      const coco = /^(keypoints_)?coco_/.test(String((cfgGet(cfg, 'DATASETS.TEST') as unknown[] | undefined)?.[0] ?? ''));
+      if (coco && n === 80) set('thing_classes', undefined, undefined, [...COCO_THING_CLASSES]);
+      else if (coco && n === 1 && g.outputs.includes('kps_score')) set('thing_classes', undefined, undefined, ['person']);
+    }],
+    ['keypoint_names', () => {
+      const coco = /coco/.test(String((cfgGet(cfg, 'DATASETS.TEST') as unknown[] | undefined)?.[0] ?? ''));
+      if (coco && vals.get('num_keypoints')?.value === 17) set('keypoint_names', undefined, undefined, [...COCO_KEYPOINT_NAMES]);
+    }],
     ['combine_on', () => set('combine_on', num(cfg, 'MODEL.PANOPTIC_FPN.COMBINE.ENABLED', file), undefined, 1)],
     ['combine_overlap_threshold', () => set('combine_overlap_threshold', num(cfg, 'MODEL.PANOPTIC_FPN.COMBINE.OVERLAP_THRESH', file), undefined, 0.5)],
     ['combine_stuff_area_limit', () => set('combine_stuff_area_limit', num(cfg, 'MODEL.PANOPTIC_FPN.COMBINE.STUFF_AREA_LIMIT', file), undefined, 4096)],
@@ -300,6 +318,7 @@ function argValue(e: MetaEntry): ArgValue {
     case 's': return S(e.value as string);
     case 'ints': return INTS(e.value as number[]);
     case 'floats': return FLOATS(e.value as number[]);
+    case 'strings': return STRINGS(e.value as string[]);
   }
 }
 

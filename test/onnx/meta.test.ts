@@ -106,4 +106,15 @@ test('PanopticFPN: combine settings from the config', () => {
   assert.is(m['num_keypoints'], undefined);
 });
 
+test('class and keypoint names: COCO\'s for a COCO model of COCO\'s size, else only from flags', () => {
+  const kps = rcnn(), plain = rcnn();
+  plain.outputs = ['bbox_nms', 'score_nms', 'class_nms'];
+  const names = (cfg: string, overrides: Record<string, string> = {}, g = plain) => Object.fromEntries(buildMeta(g, { config: readConfig(cfg), overrides }).entries.filter((e) => e.type === 'strings').map((e) => [e.key, e.value]));
+  const coco = names('DATASETS: {TEST: [keypoints_coco_2017_val]}\nMODEL: {ROI_HEADS: {NUM_CLASSES: 1}, ROI_KEYPOINT_HEAD: {NUM_KEYPOINTS: 17}}', {}, kps);
+  assert.equal(coco['thing_classes'], ['person']);
+  assert.equal((coco['keypoint_names'] as string[]).slice(0, 3), ['nose', 'left_eye', 'right_eye']);
+  assert.equal(names('DATASETS: {TEST: [coco_2017_val]}\nMODEL: {ROI_HEADS: {NUM_CLASSES: 3}}'), {});
+  assert.equal(names('MODEL: {ROI_HEADS: {NUM_CLASSES: 3}}', { thing_classes: 'circle, square,triangle' }), { thing_classes: ['circle', 'square', 'triangle'] });
+});
+
 test.run();
