@@ -15,7 +15,7 @@ import { parseArgs, type AnyOpDef } from '../ops/schema.js';
 import { makeOp } from './args.js';
 import { MissingInfoError, NeedsConstantError, RuleCtx, UnsupportedNodeError, type LowerServices, type RuleOptions } from './context.js';
 import { inlineFunctions } from './functions.js';
-import { onnxTensor, type ExternalDataLoader, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './reader.js';
+import { onnxTensor, onnxTypeName, type ExternalDataLoader, type OnnxModel, type OnnxNode, type OnnxValueInfo } from './reader.js';
 import { findRule, isCaffe2Domain } from './rules/index.js';
 
 /** Where an emitted Caffe2 op came from. */
@@ -111,8 +111,8 @@ export function lowerGraph(model: OnnxModel, opts: LowerOptions = {}): LoweredGr
     inputs.push(vi.name);
     if (vi.dtype && vi.shape) infos.set(vi.name, { dtype: vi.dtype, shape: vi.shape.slice() });
     else if (!vi.dtype) {
-      const what = vi.nonTensor ? `is a ${vi.nonTensor}` : `has element type ${vi.elemType}`;
-      unsupported.push({ opIndex: -1, opType: 'graph input', name: vi.name, note: `${what}, which a Caffe2 tensor cannot hold` });
+      const what = vi.nonTensor ? `a ${vi.nonTensor}` : `of element type ${onnxTypeName(vi.elemType)}`;
+      problems.push(new NotSupportedError(`graph input is ${what}, which a Caffe2 tensor cannot hold`, { ...(file ? { file } : {}), blob: vi.name }));
       poison.set(vi.name, 'unsupported input type');
     }
   }

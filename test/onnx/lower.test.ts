@@ -286,7 +286,7 @@ test('a node from an unknown domain and a graph input of an unsupported type are
     nodes: [node('FusedConv', ['x'], ['y'], {}, { domain: 'com.microsoft' })],
     inputs: [{ name: 'x', type: T.UINT64, shape: [2] }], outputs: [{ name: 'y' }],
   }));
-  assert.match(msg, /#-1 graph input 'x' \(has element type 13, which a Caffe2 tensor cannot hold\)/);
+  assert.match(msg, /test\.onnx -> 'x': graph input is of element type UINT64, which a Caffe2 tensor cannot hold/);
   assert.match(msg, /#0 com\.microsoft::FusedConv 'y' \(opset 1: domain 'com\.microsoft' is not an ONNX or Caffe2 domain\)/);
 });
 
