@@ -34,6 +34,10 @@ export class RoIAlignScratch {
   /** Image of each slot of xt, and slot of each image (-1: not copied). */
   slotImage = new Int32Array(1);
   imageSlot = new Int32Array(1);
+  /** Merging taps of a bin: mark[q] === stamp when pixel q already has tap slot[q] in this bin. */
+  mark = new Int32Array(1);
+  slot = new Int32Array(1);
+  stamp = 0;
   /** Room for `taps` taps in total (keeping those already built) and `starts` bin starts. */
   reserve(taps: number, starts: number): void {
     if (this.pos.length < taps) {
@@ -58,39 +62,45 @@ const G: Geometry = { startH: 0, startW: 0, binH: 0, binW: 0, gh: 0, gw: 0 };
 
 let nTaps = 0;
 
-/** Adds weight w at pixel pos to the current bin (taps from binStart on), merging duplicates. */
-function addTap(s: RoIAlignScratch, binStart: number, pos: number, w: number): void {
-  for (let t = binStart; t < nTaps; t++) {
-    if (s.pos[t] === pos) { s.w[t]! += w; return; }
-  }
+/** Adds weight w at pixel pos to the current bin, merging a pixel seen before in this bin. */
+function addTap(s: RoIAlignScratch, pos: number, w: number): void {
+  if (s.mark[pos] === s.stamp) { s.w[s.slot[pos]!]! += w; return; }
+  s.mark[pos] = s.stamp;
+  s.slot[pos] = nTaps;
   s.pos[nTaps] = pos;
   s.w[nTaps++] = w;
 }
 
+/** Starts a new bin for addTap (marks of earlier bins no longer match). */
+function newBin(s: RoIAlignScratch, HW: number): void {
+  if (s.mark.length < HW) { s.mark = new Int32Array(HW); s.slot = new Int32Array(HW); s.stamp = 0; }
+  if (++s.stamp === 0x7fffffff) { s.mark.fill(0); s.stamp = 1; }
+}
+
 /** Bilinear taps of one in-range sample at (yy, xx), with Caffe2's clamping. */
-function addSampleUpright(s: RoIAlignScratch, binStart: number, yy: number, xx: number, H: number, W: number): void {
+function addSampleUpright(s: RoIAlignScratch, yy: number, xx: number, H: number, W: number): void {
   const y = Math.min(Math.max(yy, 0), H - 1), x = Math.min(Math.max(xx, 0), W - 1);
   const yl = Math.floor(y), xl = Math.floor(x);
   const yh = Math.min(yl + 1, H - 1), xh = Math.min(xl + 1, W - 1);
   const py = f(y - yl), px = f(x - xl), qy = f(1 - py), qx = f(1 - px);
-  addTap(s, binStart, yl * W + xl, f(qy * qx));
-  addTap(s, binStart, yl * W + xh, f(qy * px));
-  addTap(s, binStart, yh * W + xl, f(py * qx));
-  addTap(s, binStart, yh * W + xh, f(py * px));
+  addTap(s, yl * W + xl, f(qy * qx));
+  addTap(s, yl * W + xh, f(qy * px));
+  addTap(s, yh * W + xl, f(py * qx));
+  addTap(s, yh * W + xh, f(py * px));
 }
 
 /** The rotated op's bilinear rule (roi_align_rotated_op.cc): floor after clamping negatives to 0. */
-function addSampleRotated(s: RoIAlignScratch, binStart: number, y: number, x: number, H: number, W: number): void {
+function addSampleRotated(s: RoIAlignScratch, y: number, x: number, H: number, W: number): void {
   if (y <= 0) y = 0;
   if (x <= 0) x = 0;
   let yl = Math.trunc(y), xl = Math.trunc(x), yh: number, xh: number;
   if (yl >= H - 1) { yh = yl = H - 1; y = yl; } else yh = yl + 1;
   if (xl >= W - 1) { xh = xl = W - 1; x = xl; } else xh = xl + 1;
   const ly = f(y - yl), lx = f(x - xl), hy = f(1 - ly), hx = f(1 - lx);
-  addTap(s, binStart, yl * W + xl, f(hy * hx));
-  addTap(s, binStart, yl * W + xh, f(hy * lx));
-  addTap(s, binStart, yh * W + xl, f(ly * hx));
-  addTap(s, binStart, yh * W + xh, f(ly * lx));
+  addTap(s, yl * W + xl, f(hy * hx));
+  addTap(s, yl * W + xh, f(hy * lx));
+  addTap(s, yh * W + xl, f(ly * hx));
+  addTap(s, yh * W + xh, f(ly * lx));
 }
 
 /** Bin size and sample grid (roi sizes already float32); false for a negative aligned RoI. */
@@ -115,15 +125,15 @@ function tapsUpright(s: RoIAlignScratch, bin: number, H: number, W: number, p: R
     const y0 = f(startH + f(ph * binH));
     for (let pw = 0; pw < p.pooledW; pw++) {
       const x0 = f(startW + f(pw * binW));
-      const binStart = nTaps;
-      s.start[bin++] = binStart;
+      s.start[bin++] = nTaps;
+      newBin(s, H * W);
       for (let iy = 0; iy < gh; iy++) {
         const yy = f(y0 + f((iy + 0.5) * ch));
         if (yy < -1 || yy > H) continue;
         for (let ix = 0; ix < gw; ix++) {
           const xx = f(x0 + f((ix + 0.5) * cw));
           if (xx < -1 || xx > W) continue;
-          addSampleUpright(s, binStart, yy, xx, H, W);
+          addSampleUpright(s, yy, xx, H, W);
         }
       }
     }
@@ -137,8 +147,8 @@ function tapsRotated(s: RoIAlignScratch, bin: number, H: number, W: number, p: R
     const y0 = f(startH + f(ph * binH));
     for (let pw = 0; pw < p.pooledW; pw++) {
       const x0 = f(startW + f(pw * binW));
-      const binStart = nTaps;
-      s.start[bin++] = binStart;
+      s.start[bin++] = nTaps;
+      newBin(s, H * W);
       for (let iy = 0; iy < gh; iy++) {
         const yy = f(y0 + f(f((iy + 0.5) * binH) / gh));
         for (let ix = 0; ix < gw; ix++) {
@@ -146,7 +156,7 @@ function tapsRotated(s: RoIAlignScratch, bin: number, H: number, W: number, p: R
           const x = f(f(f(xx * cosT) + f(yy * sinT)) + cx);
           const y = f(f(f(yy * cosT) - f(xx * sinT)) + cy);
           if (y < -1 || y > H || x < -1 || x > W) continue;
-          addSampleRotated(s, binStart, y, x, H, W);
+          addSampleRotated(s, y, x, H, W);
         }
       }
     }

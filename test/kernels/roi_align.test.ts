@@ -149,13 +149,16 @@ test('NCHW strategies: interleaved copy (taps >= map pixels) and plane by plane 
     [4, 4, [0, 0.3, 0.2, 3.1, 2.9, 1, 1, 1, 3, 3.5], P({ pooledH: 2, pooledW: 2, samplingRatio: 2 })],
     // 40x40 map, one sample: 4 taps < 1600 pixels -> plane by plane
     [40, 40, [1, 10.2, 20.7, 11, 21.5], P({ samplingRatio: 1 })],
+    // 30 x 30 samples per bin over a 12-pixel span: heavy merging of repeated pixels
+    [40, 40, [0, 3.3, 4.1, 15.2, 9.9], P({ pooledH: 2, pooledW: 3, samplingRatio: 30 })],
   ];
+  const scratch = new RoIAlignScratch(); // reused across calls, as an op instance does
   for (const [H, W, roisArr, p] of cases) {
     const C = 19, x = seededFloats(2 * C * H * W, H, -1, 1), rois = Float32Array.from(roisArr), R = roisArr.length / 5;
     for (const nhwc of [false, true]) {
       const q = { ...p, nhwc };
       const a = new Float32Array(R * C * q.pooledH * q.pooledW), b = a.slice();
-      fast.roiAlign(a, x, C, H, W, rois, R, 5, q, new RoIAlignScratch());
+      fast.roiAlign(a, x, C, H, W, rois, R, 5, q, scratch);
       ref.roiAlign(b, x, C, H, W, rois, R, 5, q);
       const msg = closeArrays(a, b, { atol: 1e-6, rtol: 1e-6 });
       assert.not.ok(msg, `H=${H} nhwc=${nhwc}: ${msg}`);
