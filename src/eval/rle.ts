@@ -153,39 +153,50 @@ export function rleFromPolygon(xy: ArrayLike<number>, h: number, w: number): Rle
   for (let j = 0; j < k; j++) x[j] = Math.trunc(scale * xy[j * 2]! + 0.5);
   for (let j = 0; j < k; j++) y[j] = Math.trunc(scale * xy[j * 2 + 1]! + 0.5);
   x[k] = x[0]!; y[k] = y[0]!;
-  let m = 0;
-  for (let j = 0; j < k; j++) m += Math.max(Math.abs(x[j]! - x[j + 1]!), Math.abs(y[j]! - y[j + 1]!)) + 1;
-  const u = new Int32Array(m), v = new Int32Array(m);
-  m = 0;
+  // maskApi walks every edge point by point on the fine grid and keeps the steps where x moves
+  // across a pixel centre, fine x 5c+2 -> 5c+3 (column c >= 0), with the lower of the two y.
+  // Between edges the walk repeats the vertex (or, left of the image, moves where no column is
+  // kept), and the boundaries are sorted afterwards, so each edge is done on its own and only
+  // at those steps.
+  let cap = 16, na = 0;
+  let a = new Uint32Array(cap);
+  const emit = (col: number, vmin: number): void => {
+    let yd = (vmin + 0.5) / scale - 0.5;
+    if (yd < 0) yd = 0; else if (yd > h) yd = h;
+    if (na === cap) { const b2 = new Uint32Array(cap *= 2); b2.set(a); a = b2; }
+    a[na++] = (col * h + Math.ceil(yd)) >>> 0;
+  };
   for (let j = 0; j < k; j++) {
     let xs = x[j]!, xe = x[j + 1]!, ys = y[j]!, ye = y[j + 1]!;
     const dx = Math.abs(xe - xs), dy = Math.abs(ys - ye);
+    if (dx === 0 && dy === 0) continue; // one point, the shared vertex: no step
     // walk every edge from its lower end so both directions round the same way
     const flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
     if (flip) { let t = xs; xs = xe; xe = t; t = ys; ys = ye; ye = t; }
-    // a zero-length edge gives s = NaN in C too; its point is never used (same x as its neighbours)
-    const s = dx >= dy ? (ye - ys) / dx : (xe - xs) / dy;
     if (dx >= dy) {
-      for (let d = 0; d <= dx; d++) { const t = flip ? dx - d : d; u[m] = t + xs; v[m] = Math.trunc(ys + s * t + 0.5); m++; }
+      // x moves by 1 every step: the steps t -> t+1 with xs + t = 5c + 2
+      const s = (ye - ys) / dx;
+      for (let t = (((2 - xs) % 5) + 5) % 5; t < dx; t += 5) {
+        const col = (xs + t - 2) / 5;
+        if (col < 0 || col > w - 1) continue;
+        const v0 = Math.trunc(ys + s * t + 0.5), v1 = Math.trunc(ys + s * (t + 1) + 0.5);
+        emit(col, v0 < v1 ? v0 : v1);
+      }
     } else {
-      for (let d = 0; d <= dy; d++) { const t = flip ? dy - d : d; v[m] = t + ys; u[m] = Math.trunc(xs + s * t + 0.5); m++; }
+      // y moves by 1 every step and x by at most 1
+      const s = (xe - xs) / dy;
+      let up = Math.trunc(xs + 0.5); // u at t = 0 as maskApi computes it
+      for (let t = 1; t <= dy; t++) {
+        const u = Math.trunc(xs + s * t + 0.5);
+        if (u !== up) {
+          const lo = u < up ? u : up;
+          if ((lo - 2) % 5 === 0 && lo >= 2 && (lo - 2) / 5 <= w - 1) emit((lo - 2) / 5, ys + t - 1);
+          up = u;
+        }
+      }
     }
   }
-  // points where the boundary crosses a pixel-centre column, downsampled to pixel coordinates
-  const total = m;
-  const a = new Uint32Array(total + 1);
-  let na = 0;
-  for (let j = 1; j < total; j++) {
-    if (u[j] === u[j - 1]) continue;
-    let xd = u[j]! < u[j - 1]! ? u[j]! : u[j]! - 1;
-    xd = (xd + 0.5) / scale - 0.5;
-    if (Math.floor(xd) !== xd || xd < 0 || xd > w - 1) continue;
-    let yd = v[j]! < v[j - 1]! ? v[j]! : v[j - 1]!;
-    yd = (yd + 0.5) / scale - 0.5;
-    if (yd < 0) yd = 0; else if (yd > h) yd = h;
-    yd = Math.ceil(yd);
-    a[na++] = (xd * h + yd) >>> 0;
-  }
+  if (na === cap) { const b2 = new Uint32Array(cap + 1); b2.set(a); a = b2; }
   a[na++] = (h * w) >>> 0;
   const sorted = a.subarray(0, na).sort();
   // boundaries -> run lengths; a zero-length run merges its neighbours
