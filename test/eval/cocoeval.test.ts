@@ -94,6 +94,18 @@ test('hand case: TP at every IoU, TP only at 0.5, a false positive -> AP (101 + 
   assert.equal([s[10], s[11]], [-1, -1]);
 });
 
+test("accumulate's scores: the score at which each recall point is first reached (0 past the last)", () => {
+  const gt = dataset([{ img: 1, bbox: [0, 0, 10, 10] }, { img: 1, bbox: [20, 0, 10, 10] }]);
+  const dt = gt.loadResults([{ image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], score: 0.9 }, { image_id: 1, category_id: 1, bbox: [20, 0, 10, 5], score: 0.8 }]);
+  const ev = new CocoEval(gt, dt, 'bbox');
+  const { scores, precision, counts: [T, R, K, A, M] } = ev.accumulate();
+  const at = (t: number, r: number): number => (((t * R + r) * K + 0) * A + 0) * M + (M - 1);
+  // t = 0.5: recall 0.5 at the 0.9 detection, 1 at the 0.8 one; t = 0.55: only recall 0.5
+  assert.equal([scores[at(0, 0)], scores[at(0, 50)], scores[at(0, 51)], scores[at(0, 100)]], [0.9, 0.9, 0.8, 0.8]);
+  assert.equal([scores[at(1, 50)], scores[at(1, 51)], precision[at(1, 51)]], [0.9, 0, 0]);
+  assert.is(T * R * K * A * M, scores.length);
+});
+
 test('crowd: detections on a crowd region are ignored, not false positives (IoU over the detection area)', () => {
   // two detections inside a 50x50 crowd box score above the one true positive
   const dets = [{ img: 1, bbox: [100, 100, 10, 10], score: 0.95 }, { img: 1, bbox: [110, 110, 10, 10], score: 0.93 }, { img: 1, bbox: [0, 0, 10, 10], score: 0.9 }];
