@@ -7,7 +7,7 @@ import type { Tensor } from '../core/tensor.js';
 import type { Caffe2Model } from '../caffe2/model.js';
 import type { RunOptions } from '../caffe2/runner.js';
 import { COCO_THING_CLASSES } from './coco.js';
-import type { RgbImage } from './image.js';
+import { toRgb, type RgbImage } from './image.js';
 import { checkOutputs, resolveSettings, type D2Options, type D2Settings } from './meta.js';
 import { postprocess, type D2Result } from './postprocess/index.js';
 import { batchInputs, prepareImage, type PreparedImage } from './preprocess.js';
@@ -152,8 +152,7 @@ export class Detectron2Predictor {
 
   /** The picture of a result over the original image, as detectron2's Visualizer draws it. */
   render(img: RgbImage, r: D2Result, o: VisOptions = {}): Canvas {
-    const rgb = prepareImage(img, { minSize: 0, maxSize: Infinity, inputFormat: 'RGB' }).pixels;
-    return visualize(rgb, img.width, img.height, r, {
+    return visualize(toRgb(img), img.width, img.height, r, {
       scoreThreshold: 0.5,
       ...(this.thingClasses ? { thingClasses: this.thingClasses } : {}),
       ...(this.settings.stuffClasses ? { stuffClasses: this.settings.stuffClasses } : {}),

@@ -9,15 +9,39 @@ export interface CocoRle {
 
 /** Run lengths of a row-major H x W mask in COCO's column-major order. */
 export function maskRuns(mask: ArrayLike<number>, H: number, W: number): number[] {
+  // Bounding box first (a sequential scan); outside it every pixel is 0, so the column-major walk
+  // only visits the box and counts the zeros around it arithmetically.
+  let x0 = W, x1 = -1, y0 = H, y1 = -1;
+  for (let y = 0; y < H; y++) {
+    const r = y * W;
+    for (let x = 0; x < W; x++) {
+      if (!mask[r + x]) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+  if (x1 < 0) return [H * W];
   const runs: number[] = [];
   let prev = 0, run = 0;
-  for (let x = 0; x < W; x++) {
-    for (let y = 0; y < H; y++) {
+  /** Appends n pixels of value v. */
+  const emit = (v: number, n: number) => {
+    if (n <= 0) return;
+    if (v !== prev) { runs.push(run); run = 0; prev = v; }
+    run += n;
+  };
+  emit(0, x0 * H);
+  for (let x = x0; x <= x1; x++) {
+    emit(0, y0);
+    for (let y = y0; y <= y1; y++) {
       const v = mask[y * W + x] ? 1 : 0;
       if (v !== prev) { runs.push(run); run = 0; prev = v; }
       run++;
     }
+    emit(0, H - 1 - y1);
   }
+  emit(0, (W - 1 - x1) * H);
   runs.push(run);
   return runs;
 }
