@@ -73,11 +73,12 @@ function perCategoryJson(r: CocoEvalReport): Record<string, { id: number; AP: nu
   return Object.fromEntries(r.perCategory.map((c) => [c.name, { id: c.id, AP: c.AP, AP50: c.AP50, AP75: c.AP75 }]));
 }
 
+/** detectron2's tables, then pycocotools' summary last (so `| tail -15` shows the headline numbers). */
 export function printReport(r: CocoEvalReport, log: (s: string) => void = console.log): void {
   log(`Evaluate annotation type *${r.iouType}* (${r.numResults} results on ${r.numImages} images${r.skippedResults ? `, ${r.skippedResults} of categories not in the dataset skipped` : ''})`);
-  for (const l of r.summary) log(l);
-  log(`Evaluation results for ${r.iouType}: \n${r.metricsTable}`);
   if (r.perCategoryTable) log(`Per-category ${r.iouType} AP: \n${r.perCategoryTable}`);
+  log(`Evaluation results for ${r.iouType}: \n${r.metricsTable}`);
+  for (const l of r.summary) log(l);
 }
 
 /** Ours vs reference, detectron2's metrics in AP points (x100). */
