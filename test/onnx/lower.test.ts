@@ -405,4 +405,11 @@ test('graph inputs bound as constants lower like initializers (Squeeze with fed 
   assert.equal(ops(m, { constants: new Map([['axes', i64([1], [-1])]]) }), ['Squeeze(x)->(y) dims=[2]']);
 });
 
+test('RandomNormal/RandomUniform -> GaussianFill/UniformFill with Caffe2\'s arg names, never folded', () => {
+  assert.equal(ops({
+    nodes: [node('RandomNormal', [], ['n'], { shape: [2, 3], mean: 1.5, scale: { f: 2 } }), node('RandomUniform', [], ['u'], { shape: [4], low: -1, high: 1 })],
+    inputs: [], outputs: [{ name: 'n' }, { name: 'u' }],
+  }), ['GaussianFill()->(n) shape=[2,3] mean=1.5f std=2f', 'UniformFill()->(u) shape=[4] min=-1f max=1f']);
+});
+
 test.run();

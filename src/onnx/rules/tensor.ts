@@ -189,6 +189,22 @@ const pad = (c: RuleCtx): void => {
   c.emit('PadImage', [x], [c.out(0)], args);
 };
 
+/**
+ * RandomNormal/RandomUniform -> GaussianFill/UniformFill (Caffe2's renames: scale -> std,
+ * low/high -> min/max). A seed has no Caffe2 argument (its backend rejects it); float only.
+ */
+const randomFill = (type: 'GaussianFill' | 'UniformFill') => (c: RuleCtx): void => {
+  c.only('dtype', 'mean', 'scale', 'low', 'high', 'shape', 'seed');
+  if (c.attrs.has('seed')) c.fail('a seed has no Caffe2 fill argument');
+  if (c.attrs.int('dtype', 1) !== 1) c.fail(`dtype ${c.typeName(c.attrs.int('dtype', 1))}: the Caffe2 random fills are float`);
+  const shape = c.attrs.ints('shape');
+  if (!shape) c.fail("attribute 'shape' is required");
+  const args: Record<string, ArgValue> = { shape: INTS(shape) };
+  if (type === 'GaussianFill') { args['mean'] = F(c.attrs.float('mean', 0)); args['std'] = F(c.attrs.float('scale', 1)); }
+  else { args['min'] = F(c.attrs.float('low', 0)); args['max'] = F(c.attrs.float('high', 1)); }
+  c.emit(type, [], [c.out(0)], args);
+};
+
 export const TENSOR_RULES: Readonly<Record<string, RuleSet>> = {
   Concat: { '1+': concat },
   Split: { '1+': split },
@@ -201,5 +217,7 @@ export const TENSOR_RULES: Readonly<Record<string, RuleSet>> = {
   ConstantOfShape: { '9+': constantOfShape },
   Pad: { '1+': pad },
   Range: { '11+': (c) => { c.only(); c.emit('Range', [c.in(0), c.in(1), c.in(2)], [c.out(0)]); } },
+  RandomNormal: { '1+': randomFill('GaussianFill') },
+  RandomUniform: { '1+': randomFill('UniformFill') },
 };
 
