@@ -1,7 +1,8 @@
 // Conv GFLOP/s on every distinct convolution of the R50-FPN Mask R-CNN at 800x1344 (bench/shapes.ts):
 // our fast kernel (filter packed beforehand, as the planner does) against our reference kernel
 // (on a spatial crop of the same shape: it is too slow for the full size; a rate is a rate) and
-// against onnxruntime-web (WASM SIMD) and onnxruntime-node, one thread each, in the same process.
+// against onnxruntime-web (WASM SIMD) and onnxruntime-node, one thread each, in the same run
+// (each peer in its own child process, see peers/ort.ts), all timed in CPU time.
 // usage: node .build/<you>/bench/kernels/conv.bench.js [shape-regex]   (BENCH_NO_REF=1 skips the reference)
 
 import { conv, convPackedWeightsSize, convScratchSize, packConvWeights } from '../../kernels/conv.js';
@@ -80,17 +81,17 @@ async function main(peers: Peer[]): Promise<void> {
     const fastRate = gflops(flops, fastMs);
     rows.push([
       `${s.name} x${s.count}`, fmt(flops / 1e9), fmt(fastRate), fmt(refRate), fmt(refRate && fastRate / refRate, 1),
-      ...peerMs.flatMap((m) => [fmt(m && gflops(flops, m)), fmt(m && m / fastMs)]),
+      ...peerMs.flatMap((m) => [fmt(m && gflops(flops, m)), fmt(m && fastMs / m, 1)]),
     ]);
     console.log(rows[rows.length - 1]!.join('  '));
   }
   console.log();
-  table(['conv (count in model)', 'GFLOP', 'fast GF/s', 'ref GF/s', 'fast/ref', ...peers.flatMap((p) => [`${p.name.split(' ')[0]} GF/s`, 'peer ms / fast ms'])], rows);
+  table(['conv (count in model)', 'GFLOP', 'fast GF/s', 'ref GF/s', 'fast/ref', ...peers.flatMap((p) => [`${p.name.split(' ')[0]} GF/s`, 'speed vs fast'])], rows);
   console.log();
   const tr = (ms: number): string => `${fmt(ms / 1000, 1)} s (${fmt(gflops(total.flops, ms))} GFLOP/s)`;
   console.log(`all convs of the model, weighted by count (${fmt(total.flops / 1e9, 0)} GFLOP): fast ${tr(total.fast)}`
     + (withRef ? `; reference ${tr(total.ref)} = ${fmt(total.ref / total.fast, 1)}x slower` : '')
-    + peers.map((p, i) => `; ${p.name} ${tr(total.peers[i]!)} = fast is ${fmt(total.peers[i]! / total.fast)}x its speed`).join(''));
+    + peers.map((p, i) => `; ${p.name} ${tr(total.peers[i]!)} = ${fmt(total.fast / total.peers[i]!, 1)}x the speed of fast`).join(''));
 }
 
 const peersOpen = loadPeers();

@@ -17,12 +17,12 @@ async function square(n: number, peers: Peer[]): Promise<void> {
   const flops = 2 * n * n * n;
   const fast = await bestMs(() => gemm(c, a, b, null, p, scratch), 1500, 5, 30);
   const ref = await bestMs(() => gemmRef(c, a, b, null, p), 1500, 1, 3);
-  const rows = [['fast gemm (packs A and B every run)', fmt(gflops(flops, fast)), '1.00'], ['reference triple loop', fmt(gflops(flops, ref)), fmt(ref / fast)]];
+  const rows = [['fast gemm (packs A and B every run)', fmt(gflops(flops, fast)), '1.0'], ['reference triple loop', fmt(gflops(flops, ref)), fmt(fast / ref, 2)]];
   for (const peer of peers) {
     const ms = await peer.time({ model: matmulModel(n, n, n, b), input: 'a', dims: [n, n], budgetMs: 1500, min: 5, max: 30 });
-    rows.push([peer.name, fmt(gflops(flops, ms)), fmt(ms / fast)]);
+    rows.push([peer.name, fmt(gflops(flops, ms)), fmt(fast / ms, 1)]);
   }
-  table([`GEMM ${n}^3`, 'GFLOP/s', 'time / fast time'], rows);
+  table([`GEMM ${n}^3`, 'GFLOP/s', 'speed vs fast'], rows);
 }
 
 async function fcs(peers: Peer[]): Promise<void> {
@@ -48,9 +48,9 @@ async function fcs(peers: Peer[]): Promise<void> {
       peerRates.push(gflops(flops, await peer.time({ model: fcModel(M, K, N, w, bias), input: 'x', dims: [M, K], budgetMs: 1500, min: 2, max: 10 })));
     }
     rows.push([s.name, fmt(flops / 1e9), fmt(fastRate), fmt(refRate), fmt(fastRate / refRate, 1),
-      ...peerRates.flatMap((r) => [fmt(r), fmt(r && r / fastRate)])]);
+      ...peerRates.flatMap((r) => [fmt(r), fmt(r && r / fastRate, 1)])]);
   }
-  table(['FC / GEMM (Y = X·Wᵀ + b)', 'GFLOP', 'fast GF/s', 'ref GF/s', 'fast/ref', ...peers.flatMap((p) => [`${p.name.split(' ')[0]} GF/s`, 'peer/fast'])], rows);
+  table(['FC / GEMM (Y = X·Wᵀ + b)', 'GFLOP', 'fast GF/s', 'ref GF/s', 'fast/ref', ...peers.flatMap((p) => [`${p.name.split(' ')[0]} GF/s`, 'speed vs fast'])], rows);
 }
 
 const peers = loadPeers();

@@ -45,9 +45,9 @@ try {
     const ns = (ms: number): string => fmt((ms * 1e6) / outs, 2);
     const peerMs: number[] = [];
     for (const p of peers) peerMs.push(await p.time({ model: poolModel(c, [1, c.C, oh, ow]), input: 'x', dims: [1, c.C, c.H, c.W], budgetMs: 500, min: 3, max: 50 }));
-    rows.push([c.name, ns(f), ns(r), fmt(r / f, 1), ...peerMs.flatMap((m) => [ns(m), fmt(m / f)])]);
+    rows.push([c.name, ns(f), ns(r), fmt(r / f, 1), ...peerMs.flatMap((m) => [ns(m), fmt(f / m, 1)])]);
   }
-  table(['pool', 'fast ns/out', 'ref ns/out', 'ref/fast', ...peers.flatMap((p) => [`${p.name.split(' ')[0]} ns/out`, 'peer/fast'])], rows);
+  table(['pool', 'fast ns/out', 'ref ns/out', 'fast/ref speed', ...peers.flatMap((p) => [`${p.name.split(' ')[0]} ns/out`, 'speed vs fast'])], rows);
 } finally {
   for (const p of peers) p.close();
 }
