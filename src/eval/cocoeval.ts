@@ -116,31 +116,31 @@ export class CocoEval {
       gtId: new Float64Array(64), gtArea: new Float64Array(64), gtIgnore: new Uint8Array(64), gtCrowd: new Uint8Array(64),
     };
     const gtRle: (Rle | undefined)[] = [];
-    const range = (t: Table, i: number, k: number): [number, number] => p.useCats
-      ? [t.start[i * K + k]!, t.start[i * K + k + 1]!]
-      : [t.start[i * K]!, t.start[(i + 1) * K]!];
+    // group (image i, category k) is order[start[i*K + k] .. start[i*K + k + 1]); without
+    // categories an image's groups are adjacent, so its span is start[i*K] .. start[(i+1)*K]
+    const lo = (i: number, k: number): number => (p.useCats ? i * K + k : i * K);
+    const hi = (i: number, k: number): number => (p.useCats ? i * K + k + 1 : (i + 1) * K);
+    let dIdx = new Int32Array(128);
     this.evals = [];
     for (let k = 0; k < Kc; k++) {
       // detections kept per image: the group size cut to maxDets[-1]
       const imgStart = new Int32Array(I + 1);
-      for (let i = 0; i < I; i++) {
-        const [s, e] = range(dt, i, k);
-        imgStart[i + 1] = imgStart[i]! + Math.min(e - s, maxDet);
-      }
+      for (let i = 0; i < I; i++) imgStart[i + 1] = imgStart[i]! + Math.min(dt.start[hi(i, k)]! - dt.start[lo(i, k)]!, maxDet);
       const nDt = imgStart[I]!;
       const ce: CatEval = {
         score: new Float64Array(nDt), imgStart, present: new Uint8Array(I),
         flags: p.areaRng.map(() => new Uint8Array(T * nDt)), npig: p.areaRng.map(() => 0),
       };
       for (let i = 0; i < I; i++) {
-        const [gs, ge] = range(gt, i, k);
-        const [ds, de] = range(dt, i, k);
+        const gs = gt.start[lo(i, k)]!, ge = gt.start[hi(i, k)]!;
+        const ds = dt.start[lo(i, k)]!, de = dt.start[hi(i, k)]!;
         if (gs === ge && ds === de) continue;
         ce.present[i] = 1;
         // detections by descending score, ties in file order (mergesort), cut to maxDets[-1]
-        const dIdx = Array.from(dt.order.subarray(ds, de)).sort((a, b) => dt.score[b]! - dt.score[a]! || a - b).slice(0, maxDet);
+        if (dIdx.length < de - ds) dIdx = new Int32Array((de - ds) * 2);
+        const nAll = sortByScore(dt.order, ds, de, dt.score, dIdx);
+        const D = Math.min(nAll, maxDet), G = ge - gs;
         const gIdx = gt.order.subarray(gs, ge);
-        const D = dIdx.length, G = gIdx.length;
         grow(inp, D, G);
         inp.D = D; inp.G = G;
         for (let d = 0; d < D; d++) {
@@ -164,18 +164,20 @@ export class CocoEval {
   }
 
   /** Fills inp.ious [D, G]; false when pycocotools would have no IoUs (nothing to match). */
-  private computeIous(gt: Table, dt: Table, gIdx: Int32Array, dIdx: number[], inp: MatchInput, gtRle: (Rle | undefined)[]): boolean {
+  private computeIous(gt: Table, dt: Table, gIdx: Int32Array, dIdx: Int32Array, inp: MatchInput, gtRle: (Rle | undefined)[]): boolean {
     const { D, G } = inp;
     const t = this.params.iouType;
     if (D === 0 || G === 0) return false;
     if (t === 'bbox') {
-      const db = new Float64Array(D * 4), gb = new Float64Array(G * 4);
-      for (let d = 0; d < D; d++) db.set(dt.bbox.subarray(dIdx[d]! * 4, dIdx[d]! * 4 + 4), d * 4);
-      for (let g = 0; g < G; g++) gb.set(gt.bbox.subarray(gIdx[g]! * 4, gIdx[g]! * 4 + 4), g * 4);
+      if (this.boxScratch.length < (D + G) * 4) this.boxScratch = new Float64Array((D + G) * 8);
+      const db = this.boxScratch.subarray(0, D * 4), gb = this.boxScratch.subarray(D * 4, (D + G) * 4);
+      for (let d = 0; d < D; d++) for (let c = 0; c < 4; c++) db[d * 4 + c] = dt.bbox[dIdx[d]! * 4 + c]!;
+      for (let g = 0; g < G; g++) for (let c = 0; c < 4; c++) gb[g * 4 + c] = gt.bbox[gIdx[g]! * 4 + c]!;
       bboxIou(db, gb, D, G, inp.gtCrowd, inp.ious);
     } else if (t === 'segm') {
       this.arena.reset();
-      const dr = dIdx.map((j) => this.rleOf(dt, j, this.arena));
+      const dr: Rle[] = [];
+      for (let d = 0; d < D; d++) dr.push(this.rleOf(dt, dIdx[d]!, this.arena));
       const gr: Rle[] = [];
       for (let g = 0; g < G; g++) {
         const j = gIdx[g]!;
@@ -184,7 +186,8 @@ export class CocoEval {
       rleIou(dr, gr, inp.gtCrowd, inp.ious);
     } else {
       const K = this.params.kptOksSigmas.length;
-      const dk = dIdx.map((j) => this.keypointsOf(dt, j, K));
+      const dk: number[][] = [];
+      for (let d = 0; d < D; d++) dk.push(this.keypointsOf(dt, dIdx[d]!, K));
       const gk: KeypointGt[] = [];
       for (let g = 0; g < G; g++) {
         const j = gIdx[g]!;
@@ -196,6 +199,7 @@ export class CocoEval {
   }
 
   private readonly arena = new RleArena();
+  private boxScratch = new Float64Array(64);
 
   private rleOf(t: Table, j: number, arena?: RleArena): Rle {
     const a = t.ann[j]!;
@@ -419,4 +423,25 @@ function grow(inp: MatchInput, D: number, G: number): void {
     inp.gtId = new Float64Array(G * 2); inp.gtArea = new Float64Array(G * 2);
     inp.gtIgnore = new Uint8Array(G * 2); inp.gtCrowd = new Uint8Array(G * 2);
   }
+}
+
+/**
+ * order[from..to) (ascending annotation indices) sorted into out by descending score, ties in
+ * their original order: what np.argsort(-score, kind='mergesort') gives. Returns the count.
+ */
+function sortByScore(order: Int32Array, from: number, to: number, score: Float64Array, out: Int32Array): number {
+  const n = to - from;
+  if (n > 32) {
+    const all = Array.from(order.subarray(from, to)).sort((a, b) => score[b]! - score[a]! || a - b);
+    for (let i = 0; i < n; i++) out[i] = all[i]!;
+    return n;
+  }
+  // insertion sort, moving only past strictly lower scores: stable
+  for (let i = 0; i < n; i++) {
+    const v = order[from + i]!, sv = score[v]!;
+    let j = i - 1;
+    while (j >= 0 && score[out[j]!]! < sv) { out[j + 1] = out[j]!; j--; }
+    out[j + 1] = v;
+  }
+  return n;
 }
