@@ -40,17 +40,21 @@ export function decodeImage(bytes: Uint8Array, file = 'image'): DecodedImage {
   return { ...o, format, orientation: p.orientation };
 }
 
-interface PngChunks { ihdr: boolean; iend: boolean; exif: Uint8Array | undefined }
+interface PngChunks { ihdr: boolean; iend: boolean; exif: Uint8Array | undefined; width: number; height: number }
 
 /** Walks the chunk list: truncation shows as a chunk running past the end or a missing IEND. */
 function scanPng(b: Uint8Array): PngChunks {
-  const r: PngChunks = { ihdr: false, iend: false, exif: undefined };
+  const r: PngChunks = { ihdr: false, iend: false, exif: undefined, width: 0, height: 0 };
   let p = 8;
   while (p + 8 <= b.length) {
     const len = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
     const type = String.fromCharCode(b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
     if (p + 12 + len > b.length) return r;
-    if (type === 'IHDR') r.ihdr = true;
+    if (type === 'IHDR' && len >= 8) {
+      r.ihdr = true;
+      r.width = ((b[p + 8]! << 24) | (b[p + 9]! << 16) | (b[p + 10]! << 8) | b[p + 11]!) >>> 0;
+      r.height = ((b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!) >>> 0;
+    }
     if (type === 'eXIf' && !r.exif) r.exif = b.subarray(p + 8, p + 8 + len);
     if (type === 'IEND') { r.iend = true; return r; }
     p += 12 + len;
@@ -61,6 +65,7 @@ function scanPng(b: Uint8Array): PngChunks {
 function pngToRgb(bytes: Uint8Array, file: string): { width: number; height: number; data: Uint8Array; orientation: number } {
   const chunks = scanPng(bytes);
   if (!chunks.ihdr) throw new InputError('bad PNG: no IHDR chunk (truncated or corrupt)', { file });
+  if (!chunks.width || !chunks.height) throw new InputError(`image has no pixels (width ${chunks.width}, height ${chunks.height})`, { file });
   if (!chunks.iend) throw new InputError('bad PNG: the data ends before the IEND chunk (image file is truncated)', { file });
   let png;
   try {

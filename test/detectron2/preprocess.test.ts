@@ -135,6 +135,10 @@ test('bad images: errors name the file and say what is wrong', () => {
   const zero = jpg.slice();
   for (let i = 2; i + 9 < zero.length; i++) if (zero[i] === 0xff && zero[i + 1] === 0xc0) { zero[i + 5] = 0; zero[i + 6] = 0; break; }
   expectInputError(() => decodeImage(zero, 'zero.jpg'), /^zero\.jpg: image has no pixels \(width 37, height 0\)$/, 'zero.jpg');
+  // A PNG whose header says 0 columns.
+  const zpng = png.slice();
+  zpng.fill(0, 16, 20);
+  expectInputError(() => decodeImage(zpng, 'zero.png'), /^zero\.png: image has no pixels \(width 0, height 23\)$/, 'zero.png');
   expectInputError(() => prepareImage({ width: 0, height: 0, data: new Uint8Array(0) }, { minSize: 320, maxSize: 512, inputFormat: 'BGR' }, 'canvas'), /^canvas: image has no pixels \(width 0, height 0\)$/, 'canvas');
   expectInputError(() => prepareImage({ width: 4, height: 4, data: new Uint8Array(10) }, { minSize: 320, maxSize: 512, inputFormat: 'BGR' }, 'pixels'), /image buffer holds 10 bytes, 4x4x4 needs 64/);
 });
