@@ -155,6 +155,7 @@ export async function main(argv: string[]): Promise<number> {
       break;
     }
   }
+  for (const n of p.settings.notes) console.error(`note: ${n}`);
   for (const e of errors) console.error(`caffe2-ts: ${e.name}: ${e.message}`);
   const output = a.str('output') ?? 'out';
   const s = predictImages(p, jobs, { output, format, scoreThreshold: a.num('score-threshold') ?? 0.5 });

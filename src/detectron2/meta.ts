@@ -53,6 +53,8 @@ export interface D2Settings {
   keypointNames: string[] | undefined;
   /** Where each value came from: 'meta', 'option' or 'default' (for `info`-style reports). */
   sources: Record<string, 'meta' | 'option' | 'default'>;
+  /** Things worth telling the user about the settings (printed by the CLI). */
+  notes: string[];
 }
 
 /** Caller overrides; each wins over the model's meta. */
@@ -198,7 +200,12 @@ export function resolveSettings(meta: Readonly<Record<string, MetaValue>>, opts:
     stuffClasses: r.pick('stuffClasses', opts.stuffClasses, K.stuffClasses, r.strs, undefined as string[] | undefined),
     keypointNames: r.pick('keypointNames', opts.keypointNames, K.keypointNames, r.strs, undefined as string[] | undefined),
     sources: r.sources,
+    notes: [],
   };
+  if (metaArchitecture === 'RetinaNet' && meta['serialized_anchor_generator'] !== undefined && r.sources['anchorSizes'] === 'default') {
+    // detectron2's own export pickles its anchor generator with torch.save; we do not unpickle it.
+    s.notes.push("the net's anchors are only in 'serialized_anchor_generator' (a torch pickle, not read here): using detectron2's COCO RetinaNet anchors; convert with --config to store them as anchor_* meta");
+  }
   const a = s.retinanet.anchors;
   if (a.sizes.length !== a.strides.length || a.aspectRatios.length !== a.strides.length) {
     throw new InputError(`anchor settings disagree on the number of levels: ${a.sizes.length} size lists, ${a.aspectRatios.length} aspect-ratio lists, ${a.strides.length} strides`, { file, arg: K.anchorSizes });

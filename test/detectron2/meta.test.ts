@@ -35,6 +35,8 @@ test('meta args are read, options win over them', () => {
   // Float meta values are float32 on the wire: an unrounded in-memory value reads the same.
   assert.is(resolveSettings({ score_threshold: 0.6 }).retinanet.scoreThreshold, Math.fround(0.6));
   // One level of sizes/ratios given without per-level counts applies to every level.
+  assert.equal(s.notes, []);
+  assert.match(resolveSettings({ meta_architecture: 'RetinaNet', serialized_anchor_generator: 'PK...' }).notes.join(), /only in 'serialized_anchor_generator'.*COCO RetinaNet anchors/);
   const b = resolveSettings({ anchor_sizes: [32, 64], anchor_strides: [8, 16, 32] });
   assert.equal(b.retinanet.anchors.sizes, [[32, 64], [32, 64], [32, 64]]);
 });
