@@ -15,9 +15,9 @@ export interface Canvas {
 /** An RGB colour with components in [0, 1] (matplotlib's convention). */
 export type Rgb = readonly [number, number, number];
 
-/** A canvas from RGB pixels (alpha 255). */
+/** A canvas from RGB pixels (alpha 255); its data is a Uint8ClampedArray, ready for `new ImageData(data, w, h)`. */
 export function canvasFromRgb(rgb: Uint8Array, width: number, height: number): Canvas {
-  const data = new Uint8Array(width * height * 4);
+  const data = new Uint8ClampedArray(width * height * 4);
   for (let i = 0, j = 0; i < width * height; i++, j += 3) {
     data[i * 4] = rgb[j]!; data[i * 4 + 1] = rgb[j + 1]!; data[i * 4 + 2] = rgb[j + 2]!; data[i * 4 + 3] = 255;
   }

@@ -1,6 +1,7 @@
 // The detectron2 wrapper in a real browser: src/index.ts bundled with esbuild for the browser,
 // run in headless Chromium on an ImageData read back from a canvas (RGBA, Uint8ClampedArray),
-// giving the same JSON and picture as Node on the same pixels. Skipped when no Chromium exists.
+// giving the same JSON and picture as Node on the same pixels, and a picture that goes straight
+// back into the canvas with putImageData. Skipped when no Chromium exists.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
@@ -23,6 +24,7 @@ const b = fakeModelBytes();
 const p = new Detectron2Predictor(loadCaffe2Model(b.predict, b.init), { thingClasses: ['cat', 'dog'] });
 const r = p.predict(img);
 const pic = p.render(img, r.result);
+g.putImageData(new ImageData(pic.data, pic.width, pic.height), 0, 0);   // the picture is ImageData-ready
 window.__out = { isClamped: img.data instanceof Uint8ClampedArray, pixels: Array.from(img.data), json: p.toJson(r.result), picture: Array.from(pic.data) };
 `;
 
