@@ -10,6 +10,7 @@ import type { Tensor } from '../core/tensor.js';
 import { readNpyFile } from '../node/files.js';
 import { defaultRegistry } from '../ops/index.js';
 import { convertOnnx, type ConvertResult } from '../onnx/convert.js';
+import type { MetaValue } from '../onnx/meta.js';
 import type { ExternalDataLoader } from '../onnx/reader.js';
 import { renderSvg } from '../onnx/svg.js';
 import { encodeNets } from '../onnx/writer.js';
@@ -45,6 +46,11 @@ export function externalDataLoader(modelPath: string): ExternalDataLoader {
   };
 }
 
+function metaText(v: MetaValue): string {
+  if (!Array.isArray(v)) return String(v);
+  return v.map((x) => (typeof x === 'number' ? String(+x.toFixed(6)) : JSON.stringify(x))).join(',');
+}
+
 export function summaryText(r: ConvertResult, file: string): string {
   const s = r.summary;
   const lines = [
@@ -53,7 +59,7 @@ export function summaryText(r: ConvertResult, file: string): string {
     `  folded ${s.folded} constant op${s.folded === 1 ? '' : 's'} into the init net; detectron2 fixes: ${s.fixes.aliases} aliases fused, ${s.fixes.reshapesForFc} Reshape-before-FC removed, ${s.fixes.groupNorms} GroupNorm from ATen, ${s.fixes.deadOps} dead ops removed`,
     `  inputs: ${s.inputs.map((n) => { const i = r.inputInfos.get(n); return i ? `${n} ${i.dtype}${shapeStr(i.shape)}` : n; }).join(', ')}`,
     `  outputs: ${s.outputs.map((n) => { const i = r.infos.get(n); return i ? `${n} ${i.dtype}${shapeStr(i.shape)}` : n; }).join(', ')}`,
-    `  meta: ${r.meta.map((e) => `${e.key}=${Array.isArray(e.value) ? e.value.map((v) => +v.toFixed(6)).join(',') : e.value}${e.source === 'default' ? '*' : ''}`).join(' ')}   (* = default)`,
+    `  meta: ${r.meta.map((e) => `${e.key}=${metaText(e.value)}${e.source === 'default' ? '*' : ''}`).join(' ')}   (* = default)`,
     '  unsupported ops: none',
   ];
   for (const w of r.warnings) lines.push(`  warning: ${w}`);

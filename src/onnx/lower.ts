@@ -26,7 +26,10 @@ export interface Provenance {
 
 /** Unsupported nodes; `constantInputs` are graph inputs that would lower if bound to values (LowerOptions.constants). */
 export class UnsupportedNodesError extends UnsupportedOpsError {
-  constructor(ops: UnsupportedOp[], where: Where, readonly constantInputs: readonly string[]) { super(ops, where); }
+  constructor(ops: UnsupportedOp[], where: Where, readonly constantInputs: readonly string[]) {
+    super(ops, where);
+    this.name = 'UnsupportedOpsError'; // what users see; the subclass only carries constantInputs
+  }
 }
 
 export interface LowerOptions {

@@ -67,7 +67,7 @@ writeFileSync(join(dir, 'bad.onnx'), enc(bad));
 writeFileSync(join(dir, 'config.yaml'), 'MODEL: {META_ARCHITECTURE: GeneralizedRCNN, BACKBONE: {NAME: build_resnet_backbone}}\nINPUT: {MIN_SIZE_TEST: 320, MAX_SIZE_TEST: 512}\n');
 
 const CALLS = {
-  good: ['convert', join(dir, 'good.onnx'), '--output', join(dir, 'good'), '--config', join(dir, 'config.yaml'), '--size-divisibility', '16', '--meta', 'num_classes=7'],
+  good: ['convert', join(dir, 'good.onnx'), '--output', join(dir, 'good'), '--config', join(dir, 'config.yaml'), '--size-divisibility', '16', '--meta', 'num_classes=7', '--meta', 'thing_classes=dog,cat'],
   ext: ['convert', join(dir, 'ext.onnx'), '-o', join(dir, 'ext'), '--json', '--no-svg'],
   bad: ['convert', join(dir, 'bad.onnx'), '--output', join(dir, 'bad')],
   usage: ['convert', join(dir, 'good.onnx')],
@@ -85,10 +85,11 @@ test('convert writes model.pb, model_init.pb, model.pbtxt, model.svg and prints 
   assert.is(lines[3], '  inputs: data float32[1, 1, 4, 4]');
   assert.is(lines[4], '  outputs: pooled float32[1, 2, 2, 2]');
   assert.ok(lines[5]!.startsWith('  meta: size_divisibility=16 device=cpu* meta_architecture=GeneralizedRCNN min_size_test=320 max_size_test=512 input_format=BGR* '), lines[5]);
+  assert.ok(lines[5]!.includes(' thing_classes="dog","cat" '), lines[5]);
   assert.is(lines[6], '  unsupported ops: none');
   const predict = decodeNetDef(new Uint8Array(readFileSync(join(dir, 'good', 'model.pb'))));
   const meta = readMeta(predict.arg);
-  assert.equal([meta['size_divisibility'], meta['num_classes'], meta['min_size_test']], [16, 7, 320]);
+  assert.equal([meta['size_divisibility'], meta['num_classes'], meta['min_size_test'], meta['thing_classes']], [16, 7, 320, ['dog', 'cat']]);
 });
 
 test('the converted files run: a 3x3 conv (identity and box filters), relu, 2x2 max pool', () => {
