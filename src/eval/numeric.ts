@@ -1,5 +1,5 @@
-// numpy's arithmetic where pycocotools' numbers depend on it: linspace, pairwise summation
-// (np.sum / np.mean over float64), and searchsorted(side='left').
+// numpy's arithmetic where pycocotools' numbers depend on it: linspace and pairwise summation
+// (np.sum / np.mean over float64). searchsorted is a merge walk inside accumulate.
 
 /** np.linspace(start, stop, num): i * step + start, with the last point forced to `stop`. */
 export function linspace(start: number, stop: number, num: number): Float64Array {
@@ -42,14 +42,4 @@ export function pairwiseSum(a: ArrayLike<number>, start: number, n: number): num
 /** np.mean of a float64 vector: (0 + pairwise sum) / n; NaN when empty. */
 export function npMean(a: ArrayLike<number>, n = a.length): number {
   return (0 + pairwiseSum(a, 0, n)) / n;
-}
-
-/** np.searchsorted(a[0..n), x, side='left'): the first index with a[i] >= x (a ascending). */
-export function searchLeft(a: ArrayLike<number>, n: number, x: number): number {
-  let lo = 0, hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1; else hi = mid;
-  }
-  return lo;
 }
