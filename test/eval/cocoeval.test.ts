@@ -59,6 +59,18 @@ if (demo && existsSync(resolve(demo, 'results/coco_stats.json'))) {
   test('demo results (../shared/demo) are present', () => { assert.unreachable('../shared/demo/results/coco_stats.json not found: the demo checks did not run'); });
 }
 
+test('15 random small datasets (bbox, segm, keypoints): stats equal pycocotools 2.0.11 bit for bit', () => {
+  const fx = readJson(fixture('eval/pycocotools_random.json')) as { cases: { type: IouType; gt: unknown; results: unknown[]; stats: number[] }[] };
+  assert.equal(fx.cases.map((c) => c.type).join(','), 'bbox,bbox,bbox,bbox,bbox,segm,segm,segm,segm,segm,keypoints,keypoints,keypoints,keypoints,keypoints');
+  fx.cases.forEach((c, i) => {
+    const gt = CocoDataset.parse(c.gt, `case ${i}`);
+    const ev = new CocoEval(gt, gt.loadResults(c.results), c.type);
+    ev.evaluate();
+    ev.accumulate();
+    assert.equal(ev.summarize(), c.stats, `case ${i} (${c.type})`);
+  });
+});
+
 /** A one-category dataset of images 1..n with the given ground-truth boxes. */
 function dataset(gts: { img: number; bbox: number[]; crowd?: boolean; id?: number }[], nImages = 2): CocoDataset {
   return CocoDataset.parse({
