@@ -31,6 +31,11 @@ export { decodeNetDef, encodeNetDef, type NetDef, type OperatorDef, type Argumen
 export { readTensorProtos, writeTensorProtos, tensorFromProto, tensorToProto, type ToProtoOptions } from './caffe2/tensor_proto.js';
 export { OpRegistry } from './ops/registry.js';
 export { defaultRegistry, ALL_OPS } from './ops/index.js';
+/** ONNX -> Caffe2 lowering (detectron2's export path): bytes in, NetDefs and file bytes out. */
+export { convertOnnx, convertOnnxModel, type ConvertOptions, type ConvertResult } from './onnx/convert.js';
+export { encodeNets, type ModelFiles } from './onnx/writer.js';
+export { renderSvg, type SvgOptions } from './onnx/svg.js';
+export { META_KEYS as CONVERT_META_KEYS, type MetaEntry } from './onnx/meta.js';
 
 /** A serialized NetDef: binary protobuf (`model.pb`) or protobuf text (`model.pbtxt`). */
 export type NetBytes = Uint8Array | string;
