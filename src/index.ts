@@ -89,6 +89,6 @@ export {
   rleEncode, rleDecode, rleToString, rleFromString, rleFromJson, rleToJson, rleArea, rleToBbox, rleMerge,
   rleFromPolygon, rleFromBbox, segmentationToRle, rleIou, bboxIou, computeOks, COCO_KPT_OKS_SIGMAS, type Rle, type RleJson,
 } from './eval/index.js';
-export { encodeMask, decodeMask, type CocoRle } from './detectron2/rle.js';
+export { encodeMask, decodeMask, type CocoRle } from './eval/rle.js';
 export { visualize, drawInstancePredictions, drawPanopticSeg, type VisOptions } from './detectron2/visualize.js';
 export type { Canvas } from './detectron2/draw.js';

@@ -3,7 +3,7 @@
 // pred_keypoints [x, y, score]); sem_seg and panoptic_seg are label PNGs named here.
 
 import type { D2Result, SegmentInfo } from './postprocess/index.js';
-import { encodeMask, type CocoRle } from './rle.js';
+import { encodeMask, type CocoRle } from '../eval/rle.js';
 
 export interface InstancesJson {
   num_instances: number;

@@ -16,19 +16,49 @@ export interface RleJson {
   counts: string | number[];
 }
 
-/** Encodes a binary mask (nonzero = 1). `order` 'F' (pycocotools' column-major) or 'C' (row-major h x w). */
+/**
+ * Encodes a binary mask (nonzero = 1). `order` 'F' (pycocotools' column-major) or 'C' (row-major
+ * h x w, as masks pasted into an image are). For 'C' the bounding box is found first with a
+ * sequential scan, so the column-major walk only visits the box and the zeros around it are
+ * counted arithmetically.
+ */
 export function rleEncode(mask: ArrayLike<number>, h: number, w: number, order: 'F' | 'C' = 'F'): Rle {
   const a = h * w;
   if (mask.length < a) throw new InputError(`mask has ${mask.length} elements, expected h*w = ${h}*${w} = ${a}`);
+  let x0 = 0, x1 = w - 1, y0 = 0, y1 = h - 1;
+  if (order === 'C') {
+    x0 = w; x1 = -1; y0 = h; y1 = -1;
+    for (let y = 0; y < h; y++) {
+      const r = y * w;
+      for (let x = 0; x < w; x++) {
+        if (!mask[r + x]) continue;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+    if (x1 < 0) return { h, w, counts: Uint32Array.of(a) };
+  }
   const cnts: number[] = [];
   let p = 0, c = 0;
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) {
+  /** Appends n zeros. */
+  const zeros = (n: number): void => {
+    if (n <= 0) return;
+    if (p !== 0) { cnts.push(c); c = 0; p = 0; }
+    c += n;
+  };
+  zeros(x0 * h);
+  for (let x = x0; x <= x1; x++) {
+    zeros(y0);
+    for (let y = y0; y <= y1; y++) {
       const v = (order === 'F' ? mask[x * h + y]! : mask[y * w + x]!) ? 1 : 0;
       if (v !== p) { cnts.push(c); c = 0; p = v; }
       c++;
     }
+    zeros(h - 1 - y1);
   }
+  zeros((w - 1 - x1) * h);
   cnts.push(c);
   return { h, w, counts: Uint32Array.from(cnts) };
 }
@@ -318,6 +348,20 @@ function longCount(s: string, p: number, where: string): number {
 
 export function rleToJson(r: Rle): { size: [number, number]; counts: string } {
   return { size: [r.h, r.w], counts: rleToString(r) };
+}
+
+/** A compressed COCO RLE as it appears in JSON (what pycocotools.mask.encode returns). */
+export interface CocoRle { size: [number, number]; counts: string }
+
+/** pycocotools.mask.encode(np.asfortranarray(mask)) for a row-major H x W 0/1 mask. */
+export function encodeMask(mask: ArrayLike<number>, H: number, W: number): CocoRle {
+  return rleToJson(rleEncode(mask, H, W, 'C'));
+}
+
+/** Decodes a compressed COCO RLE to a row-major H x W 0/1 mask. */
+export function decodeMask(rle: CocoRle): Uint8Array {
+  const [H, W] = rle.size;
+  return rleDecode(rleFromString(rle.counts, H, W), 'C');
 }
 
 export type Segmentation = number[][] | RleJson;

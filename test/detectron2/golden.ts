@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { readNpy } from '../../src/core/npy.js';
 import type { Tensor } from '../../src/core/tensor.js';
 import type { D2Options, MetaArchitecture } from '../../src/detectron2/meta.js';
-import { decodeMask, type CocoRle } from '../../src/detectron2/rle.js';
+import { decodeMask, type CocoRle } from '../../src/eval/rle.js';
 import { sharedDir } from '../helpers/paths.js';
 
 export const SHARED = sharedDir();

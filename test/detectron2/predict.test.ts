@@ -15,7 +15,7 @@ import { decode as decodePng } from 'fast-png';
 import { Caffe2Model } from '../../src/caffe2/model.js';
 import { Detectron2Predictor } from '../../src/detectron2/api.js';
 import { decodeImage } from '../../src/detectron2/decode.js';
-import { decodeMask } from '../../src/detectron2/rle.js';
+import { decodeMask } from '../../src/eval/rle.js';
 import { pasteMasks } from '../../src/detectron2/postprocess/masks.js';
 import { defaultRegistry } from '../../src/ops/index.js';
 import { convertOnnx } from '../../src/onnx/convert.js';
