@@ -5,7 +5,7 @@
 // Run: npm run bench -- detectron2   (needs ../shared/demo)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import jpeg from 'jpeg-js';
+import { createRequire } from 'node:module';
 import { Caffe2Model } from '../src/caffe2/model.js';
 import { readNpy } from '../src/core/npy.js';
 import type { Tensor } from '../src/core/tensor.js';
@@ -13,6 +13,11 @@ import { Detectron2Predictor } from '../src/detectron2/api.js';
 import { decodeImage } from '../src/detectron2/decode.js';
 import { resolveSettings } from '../src/detectron2/meta.js';
 import { postprocess } from '../src/detectron2/postprocess/index.js';
+
+// jpeg-js is a benchmark peer only (bench/package.json): `npm --prefix bench install`
+const jpeg = createRequire(join(process.cwd(), 'bench/package.json'))('jpeg-js') as {
+  decode(b: Uint8Array, o: { useTArray: boolean; formatAsRGBA: boolean }): unknown;
+};
 import { batchInputs, prepareImage } from '../src/detectron2/preprocess.js';
 import { resizeBilinearU8 } from '../src/detectron2/resize.js';
 import { resultToJson } from '../src/detectron2/results.js';
