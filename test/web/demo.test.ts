@@ -130,6 +130,7 @@ test('Chromium: the sample image decoded by caffe2-ts gives the Node detections;
   const row = await page.locator('#detections tbody tr').first().innerText();
   assert.match(row, `${want.instances.pred_class_names![top]}\t${want.instances.scores[top]!.toFixed(3)}`);
   assert.match(await page.locator('#status').innerText(), /net \d/);
+  assert.ok(await page.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function'), 'COOP/COEP: the page is cross-origin isolated');
   assert.equal(pageErrors, []);
   await page.screenshot({ path: join(OUT, 'demo.png'), fullPage: true });
 });
@@ -181,6 +182,30 @@ test('Chromium: a corrupt model, an unsupported op and a model without meta show
   await pick([{ name: 'weights.bin', bytes: new Uint8Array(4) }], /^cannot use weights\.bin: InputError: no model file among weights\.bin: choose a model folder/);
   assert.is(await page.evaluate(() => (window as unknown as { demo: { model: { name: string } } }).demo.model.name), 'Sample Mask R-CNN');
   await page.screenshot({ path: join(OUT, 'demo-error.png'), fullPage: true });
+});
+
+test('Chromium: a model folder, and a detectron2 model.onnx + config.yaml converted in the page, load', async () => {
+  const { site, page } = await setup();
+  type Demo = { model?: Info; error?: string };
+  type Info = { name: string; files: string[]; converted: boolean; ops: number; minSize: number; classes: string[] | null };
+  /** Picks files, then waits for the model `name` or a model error (the re-run of broken.jpg fails, as it should). */
+  const load = async (input: string, files: string | string[], name: string) => {
+    await page.evaluate(() => { (window as unknown as { demo: Demo }).demo.error = undefined; });
+    await page.setInputFiles(input, files);
+    await page.waitForFunction((n) => {
+      const d = (window as unknown as { demo: Demo }).demo;
+      return d.model?.name === n || (d.error !== undefined && !d.error.includes('broken.jpg'));
+    }, name, { timeout: RUN_TIMEOUT });
+    const m = await page.evaluate(() => (window as unknown as { demo: Demo }).demo.model!);
+    assert.is(m.name, name, await pageError(page));
+    return m;
+  };
+  const dir = await load('#model-dir', join(site, 'model'), 'model/');
+  assert.equal([dir.files, dir.converted, dir.ops, dir.classes], [['model.pb', 'model_init.pb'], false, 198, ['circle', 'square', 'triangle']]);
+  const samples = resolve(ROOT, 'samples/demo');
+  const onnx = await load('#model-files', ['model.onnx', 'config.yaml', 'classes.txt'].map((f) => join(samples, f)), 'model.onnx');
+  assert.equal([onnx.converted, onnx.ops, onnx.minSize, onnx.classes], [true, 198, 320, ['circle', 'square', 'triangle']]);
+  assert.match(await page.locator('#model-card').innerText(), 'converted from ONNX here');
 });
 
 test.run();
