@@ -50,6 +50,16 @@ const SCALAR_KINDS = new Set<string>([
 
 function buildSchema(text: string): Schema {
   const root = protobuf.parse(text, { keepCase: true }).root;
+  // Resolving would have protobufjs generate each message's constructor with new Function(), which
+  // pages whose Content-Security-Policy lacks 'unsafe-eval' forbid. Our codec never builds
+  // protobufjs messages, so a plain constructor per type will do.
+  const plainCtors = (ns: protobuf.NamespaceBase): void => {
+    for (const obj of ns.nestedArray) {
+      if (obj instanceof protobuf.Type) obj.ctor = function Message() {} as unknown as protobuf.Constructor<object>;
+      if (obj instanceof protobuf.Namespace || obj instanceof protobuf.Type) plainCtors(obj as protobuf.NamespaceBase);
+    }
+  };
+  plainCtors(root);
   root.resolveAll();
   const messages = new Map<string, MessageDesc>();
   const enums = new Map<string, EnumDesc>();
