@@ -1,15 +1,18 @@
 // The browser bundle (scripts/build-web.mjs, `npm run build:web`): one self-contained ESM file
 // with no Node built-ins and protobufjs inside, whose error classes keep their names after
-// minification, and whose converter writes the same model bytes as the Node build.
+// minification, whose converter writes the same model bytes as the Node build, and which never
+// evaluates strings as code (pages with a strict Content-Security-Policy can use it).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
-import { convertOnnx, encodeNetDef } from '../../src/index.js';
+import { Detectron2Predictor, convertOnnx, encodeNetDef, loadCaffe2Model } from '../../src/index.js';
+import { fakeModelBytes } from '../detectron2/fake_model.js';
 import { ROOT } from '../helpers/paths.js';
 
 interface BuildWeb {
@@ -84,6 +87,32 @@ test('bundle: its converter writes the same Caffe2 model bytes as the Node build
   assert.ok(same(lib.encodeNetDef(a.predictNet), encodeNetDef(b.predictNet)), 'model.pb bytes');
   assert.ok(same(lib.encodeNetDef(a.initNet), encodeNetDef(b.initNet)), 'model_init.pb bytes');
   assert.ok(a.initNet.op.length > 100, `the init net holds the weights (${a.initNet.op.length} ops)`);
+});
+
+test('bundle: loads, predicts and converts where code generation from strings is disallowed (a CSP without \'unsafe-eval\')', async () => {
+  const { file } = await build();
+  const b = fakeModelBytes();
+  writeFileSync(join(dir, 'fake.pb'), b.predict);
+  writeFileSync(join(dir, 'fake_init.pb'), b.init);
+  const img = { width: 37, height: 23, data: Uint8ClampedArray.from({ length: 37 * 23 * 4 }, (_, i) => (i * 7) % 251) };
+  const script = `
+    import { readFileSync } from 'node:fs';
+    const lib = await import(${JSON.stringify(pathToFileURL(file).href)});
+    let evalBlocked = false;
+    try { new Function('return 1'); } catch { evalBlocked = true; }
+    const bytes = (f) => new Uint8Array(readFileSync(f));
+    const p = new lib.Detectron2Predictor(lib.loadCaffe2Model(bytes(${JSON.stringify(join(dir, 'fake.pb'))}), bytes(${JSON.stringify(join(dir, 'fake_init.pb'))})), { thingClasses: ['cat', 'dog'] });
+    const img = { width: 37, height: 23, data: Uint8ClampedArray.from({ length: 37 * 23 * 4 }, (_, i) => (i * 7) % 251) };
+    const json = p.toJson(p.predict(img).result);
+    const c = lib.convertOnnx(bytes(${JSON.stringify(resolve(ROOT, 'samples/demo/model.onnx'))}), { noPlan: true, config: readFileSync(${JSON.stringify(resolve(ROOT, 'samples/demo/config.yaml'))}, 'utf8') });
+    console.log(JSON.stringify({ evalBlocked, json, ops: c.predictNet.op.length }));`;
+  const r = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { evalBlocked: boolean; json: unknown; ops: number };
+  assert.ok(out.evalBlocked, 'the child really forbids new Function');
+  const p = new Detectron2Predictor(loadCaffe2Model(b.predict, b.init), { thingClasses: ['cat', 'dog'] });
+  assert.equal(out.json, JSON.parse(JSON.stringify(p.toJson(p.predict(img).result))));
+  assert.is(out.ops, 198);
 });
 
 test.run();
