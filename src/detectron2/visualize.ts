@@ -1,8 +1,9 @@
 // detectron2's Visualizer (utils/visualizer.py) rasterised into RGBA buffers: instance
 // predictions (boxes at alpha 0.5, masks at alpha 0.5 with solid outlines, "name 87%" labels on
 // black at 0.8, keypoints with the COCO skeleton) and panoptic segmentation (alpha 0.7).
-// Colours come from detectron2's colormap, picked per instance in order instead of at random so
-// pictures are reproducible. Sizes follow its matplotlib figure at 100 dpi (points -> pixels).
+// Colours come from detectron2's colormap; instead of detectron2's random pick, each instance takes
+// the unused palette colour farthest from the mean colour of the pixels it covers, so pictures are
+// reproducible and a mask never vanishes into a background of its own colour. Sizes follow its matplotlib figure at 100 dpi (points -> pixels).
 
 import type { Instances } from './postprocess/boxes.js';
 import type { PanopticResult } from './postprocess/panoptic.js';
@@ -21,6 +22,38 @@ const COLORS = [
   0, 0, .667, 0, 0, .833, 0, 0, 1, 0, 0, 0, .143, .143, .143, .857, .857, .857, 1, 1, 1,
 ];
 export const PALETTE_SIZE = COLORS.length / 3;
+
+/**
+ * For each instance in turn, the unused palette colour farthest (RGB distance) from the mean
+ * colour under its mask, or under its box without one; ties go to the lower palette index.
+ */
+export function contrastingColors(c: Canvas, regions: readonly { box: ArrayLike<number>; mask?: ArrayLike<number> | undefined }[]): Rgb[] {
+  const used = new Set<number>();
+  const W = c.width, H = c.height, d = c.data;
+  return regions.map(({ box, mask }) => {
+    let r = 0, g = 0, b = 0, n = 0;
+    const x0 = Math.max(0, Math.floor(box[0]!)), y0 = Math.max(0, Math.floor(box[1]!));
+    const x1 = Math.min(W, Math.ceil(box[2]!)), y1 = Math.min(H, Math.ceil(box[3]!));
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const i = y * W + x;
+        if (mask && !mask[i]) continue;
+        r += d[4 * i]!; g += d[4 * i + 1]!; b += d[4 * i + 2]!; n++;
+      }
+    }
+    const mean = n ? [r / n / 255, g / n / 255, b / n / 255] : [0.5, 0.5, 0.5];
+    if (used.size === PALETTE_SIZE) used.clear();
+    let best = 0, bestD = -1;
+    for (let k = 0; k < PALETTE_SIZE; k++) {
+      if (used.has(k)) continue;
+      const e = paletteColor(k);
+      const dist = (e[0] - mean[0]!) ** 2 + (e[1] - mean[1]!) ** 2 + (e[2] - mean[2]!) ** 2;
+      if (dist > bestD) { bestD = dist; best = k; }
+    }
+    used.add(best);
+    return paletteColor(best);
+  });
+}
 
 /** Colour k of detectron2's colormap (wrapping). */
 export function paletteColor(k: number): Rgb {
@@ -171,7 +204,8 @@ export function drawInstancePredictions(c: Canvas, inst: Instances, o: VisOption
   const x: Ctx = { c, fontPt: defaultFontPt(c) };
   const thr = o.scoreThreshold ?? 0;
   const idx = Array.from(inst.scores, (_, i) => i).filter((i) => inst.scores[i]! >= thr);
-  const colorOf = new Map(idx.map((i, k) => [i, paletteColor(k)]));
+  const colors = contrastingColors(c, idx.map((i) => ({ box: inst.boxes.subarray(i * 4, i * 4 + 4), mask: inst.masks?.[i] })));
+  const colorOf = new Map(idx.map((i, k) => [i, colors[k]!]));
   const area = (i: number) => (inst.boxes[i * 4 + 2]! - inst.boxes[i * 4]!) * (inst.boxes[i * 4 + 3]! - inst.boxes[i * 4 + 1]!);
   // Largest first, so small instances stay visible on top.
   const order = idx.slice().sort((a, b) => area(b) - area(a) || a - b);
