@@ -10,7 +10,7 @@ import { canvasFromRgb, drawText, fillRect, strokeRect } from '../../src/detectr
 import { glyphPixel, textSize } from '../../src/detectron2/font.js';
 import { resolveSettings } from '../../src/detectron2/meta.js';
 import { postprocess } from '../../src/detectron2/postprocess/index.js';
-import { changeBrightness, formatPercent, paletteColor, visualize } from '../../src/detectron2/visualize.js';
+import { changeBrightness, contrastingColors, formatPercent, paletteColor, PALETTE_SIZE, visualize } from '../../src/detectron2/visualize.js';
 import { DEMO, GOLDEN, loadOutputs, npy } from './golden.js';
 
 const blank = (w: number, h: number) => canvasFromRgb(new Uint8Array(w * h * 3), w, h);
@@ -51,6 +51,29 @@ test("detectron2's colour rules: colormap, brightness via HLS, Python's {:.0f} p
   assert.ok(close(changeBrightness([0.85, 0.325, 0.098], 0.7), [0.9598489451476795, 0.7447540084388184, 0.6517510548523204]));
   assert.ok(close(changeBrightness([0.3, 0.3, 0.3], -0.7), [0.09, 0.09, 0.09]));
   assert.equal([formatPercent(0.125), formatPercent(0.135), formatPercent(0.995), formatPercent(0.8353)], ['12%', '14%', '100%', '84%']);
+});
+
+test('instance colours: the unused palette colour farthest from the covered pixels, deterministic', () => {
+  // Left half pure green, right half white; one box on each half, and a mask restricted to the left.
+  const W = 8, H = 2, rgb = new Uint8Array(W * H * 3);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rgb.set(x < 4 ? [0, 255, 0] : [255, 255, 255], (y * W + x) * 3);
+  const c = canvasFromRgb(rgb, W, H);
+  const far = (mean: number[], skip: Set<number>) => {
+    let best = -1, bd = -1;
+    for (let k = 0; k < PALETTE_SIZE; k++) {
+      if (skip.has(k)) continue;
+      const e = paletteColor(k), d = (e[0] - mean[0]!) ** 2 + (e[1] - mean[1]!) ** 2 + (e[2] - mean[2]!) ** 2;
+      if (d > bd) { bd = d; best = k; }
+    }
+    return best;
+  };
+  const g = far([0, 1, 0], new Set()), w = far([1, 1, 1], new Set([g]));
+  const mask = Uint8Array.from({ length: W * H }, (_, i) => (i % W < 4 ? 1 : 0));
+  const cols = contrastingColors(c, [{ box: [0, 0, 8, 2], mask }, { box: [4, 0, 8, 2] }, { box: [4, 0, 8, 2] }]);
+  assert.equal(cols[0], paletteColor(g));            // the mask sees only green
+  assert.equal(cols[1], paletteColor(w));            // the box sees only white
+  assert.ok(cols[2] !== cols[1] && cols[2]![0] + cols[2]![1] + cols[2]![2] < 1.5, 'a second white-box instance takes another dark colour');
+  assert.equal(contrastingColors(c, [{ box: [0, 0, 8, 2], mask }]), [cols[0]!]);
 });
 
 function checkPicture(rgb: Uint8Array, W: number, H: number, r: ReturnType<typeof postprocess>[number], thr: number, names?: string[]): void {
