@@ -207,26 +207,29 @@ function render() {
   $('summary').textContent = `${shown.length} of ${n} detections with score ≥ ${threshold.toFixed(2)}`;
   $('summary').dataset.shown = String(shown.length);
 
-  const rows = shown.slice().sort((a, b) => b.score - a.score).map((d) => {
-    const m = r.masks[d.i];
-    let area = 0;
-    if (m) for (let k = 0; k < m.length; k++) area += m[k];
-    return `<tr data-i="${d.i}"><td><span class="swatch" style="--c:${classColor(d.cls)}"></span></td><td>${d.i}</td><td>${esc(d.name)}</td>`
-      + `<td>${d.score.toFixed(3)}</td><td class="num">${d.box.map((v) => v.toFixed(1)).join(', ')}</td><td class="num">${m ? area : '–'}</td></tr>`;
-  });
+  const rows = shown.slice().sort((a, b) => b.score - a.score).map((d) => `<tr data-i="${d.i}"><td><span class="swatch" style="--c:${classColor(d.cls)}"></span></td>`
+    + `<td>${d.i}</td><td>${esc(d.name)}</td><td>${d.score.toFixed(3)}</td><td class="num">${d.box.map((v) => v.toFixed(1)).join(', ')}</td>`
+    + `<td class="num">${r.maskAreas[d.i] ?? '–'}</td></tr>`);
   $('detections').tBodies[0].innerHTML = rows.join('');
+}
+
+/** Re-renders once per frame however many slider, hover or resize events arrive. */
+let frame = 0;
+function rerender() {
+  cancelAnimationFrame(frame);
+  frame = requestAnimationFrame(render);
 }
 
 $('detections').addEventListener('mouseover', (e) => {
   const tr = e.target.closest('tr[data-i]');
   const i = tr ? Number(tr.dataset.i) : undefined;
-  if (i !== highlight) { highlight = i; render(); }
+  if (i !== highlight) { highlight = i; rerender(); }
 });
-$('detections').addEventListener('mouseleave', () => { highlight = undefined; render(); });
-$('threshold').addEventListener('input', () => { $('threshold-value').textContent = Number($('threshold').value).toFixed(2); render(); });
-$('show-masks').addEventListener('change', render);
+$('detections').addEventListener('mouseleave', () => { highlight = undefined; rerender(); });
+$('threshold').addEventListener('input', () => { $('threshold-value').textContent = Number($('threshold').value).toFixed(2); rerender(); });
+$('show-masks').addEventListener('change', rerender);
 $('decoder').addEventListener('change', () => { if (current) detect(current); });
-window.addEventListener('resize', () => { if (demo.last) render(); });
+window.addEventListener('resize', () => { if (demo.last) rerender(); });
 
 // ---- picking files ---------------------------------------------------------------------------
 

@@ -24,23 +24,30 @@ export function shownInstances(json, threshold) {
   return out.sort((a, b) => b.area - a.area);
 }
 
-/** Mask pixels of `list` as an RGBA overlay at image size: fill alpha 0.45, edge pixels 0.9. */
-function maskOverlay(list, masks, W, H, highlight) {
-  const img = new ImageData(W, H), px = img.data;
+/**
+ * Mask pixels of `list` as an RGBA overlay of ow x oh pixels (the image size, or the canvas size
+ * when that is smaller, sampling the nearest image pixel): fill alpha 0.45, edge pixels 0.9.
+ */
+function maskOverlay(list, masks, W, H, ow, oh, highlight) {
+  const img = new ImageData(ow, oh), px = img.data;
+  const kx = W / ow, ky = H / oh;
+  const sx = new Int32Array(ow), sy = new Int32Array(oh);
+  for (let x = 0; x < ow; x++) sx[x] = Math.min(W - 1, Math.floor((x + 0.5) * kx));
+  for (let y = 0; y < oh; y++) sy[y] = Math.min(H - 1, Math.floor((y + 0.5) * ky)) * W;
   for (const d of list) {
     const m = masks[d.i];
     if (!m) continue;
     const [r, g, b] = rgb(classColor(d.cls));
     const dim = highlight !== undefined && highlight !== d.i;
-    // Pasted masks are zero outside their box: visit only the box.
-    const xs = Math.max(0, Math.floor(d.box[0])), xe = Math.min(W, Math.ceil(d.box[2]) + 1);
-    const ys = Math.max(0, Math.floor(d.box[1])), ye = Math.min(H, Math.ceil(d.box[3]) + 1);
+    const on = (x, y) => x >= 0 && y >= 0 && x < ow && y < oh && m[sy[y] + sx[x]] !== 0;
+    // Pasted masks are zero outside their box: visit only the box (one pixel of margin).
+    const xs = Math.max(0, Math.floor(d.box[0] / kx) - 1), xe = Math.min(ow, Math.ceil(d.box[2] / kx) + 2);
+    const ys = Math.max(0, Math.floor(d.box[1] / ky) - 1), ye = Math.min(oh, Math.ceil(d.box[3] / ky) + 2);
     for (let y = ys; y < ye; y++) {
       for (let x = xs; x < xe; x++) {
-        const k = y * W + x;
-        if (!m[k]) continue;
-        const edge = x === 0 || y === 0 || x === W - 1 || y === H - 1 || !m[k - 1] || !m[k + 1] || !m[k - W] || !m[k + W];
-        const a = (edge ? 0.9 : 0.45) * (dim ? 0.35 : 1), o = k * 4, keep = px[o + 3] / 255 * (1 - a);
+        if (!on(x, y)) continue;
+        const edge = !on(x - 1, y) || !on(x + 1, y) || !on(x, y - 1) || !on(x, y + 1);
+        const a = (edge ? 0.9 : 0.45) * (dim ? 0.35 : 1), o = (y * ow + x) * 4, keep = (px[o + 3] / 255) * (1 - a);
         const outA = a + keep;
         px[o] = (r * a + px[o] * keep) / outA; px[o + 1] = (g * a + px[o + 1] * keep) / outA; px[o + 2] = (b * a + px[o + 2] * keep) / outA;
         px[o + 3] = outA * 255;
@@ -69,8 +76,9 @@ export function drawResult(canvas, view, cssWidth) {
   g.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   const list = json ? shownInstances(json, threshold) : [];
   if (showMasks && masks?.length && list.length) {
-    const o = new OffscreenCanvas(W, H);
-    o.getContext('2d').putImageData(maskOverlay(list, masks, W, H, highlight), 0, 0);
+    const ow = Math.min(W, canvas.width), oh = Math.min(H, canvas.height);
+    const o = new OffscreenCanvas(ow, oh);
+    o.getContext('2d').putImageData(maskOverlay(list, masks, W, H, ow, oh, highlight), 0, 0);
     g.drawImage(o, 0, 0, canvas.width, canvas.height);
   }
   const lw = 2 * dpr, fontPx = Math.round(12 * dpr), pad = Math.round(3 * dpr);

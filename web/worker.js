@@ -122,11 +122,12 @@ async function predict({ bytes, name, type, decoder }) {
   const t2 = performance.now();
   const json = predictor.toJson(p.result, { fileName: name });
   const masks = p.result.instances.masks ?? [];
+  const maskAreas = masks.map((m) => { let a = 0; for (let k = 0; k < m.length; k++) a += m[k]; return a; });
   const pixels = rgba(img);
   const transfer = new Set([pixels.buffer, ...masks.map((m) => m.buffer)]);
   return {
     value: {
-      name, decoder, model: modelName, json, masks, pixels,
+      name, decoder, model: modelName, json, masks, maskAreas, pixels,
       width: img.width, height: img.height,
       inputSize: [p.imInfo.data[0], p.imInfo.data[1]],
       ms: { decode: t1 - t0, ...p.ms, total: t2 - t0 },

@@ -16,7 +16,8 @@ import { fakeModelBytes } from '../detectron2/fake_model.js';
 import { makeNet, makeOp } from '../helpers/net.js';
 import { ROOT } from '../helpers/paths.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium; CAFFE2_TS_CHROMIUM points elsewhere. */
+const CHROMIUM = process.env['CAFFE2_TS_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const OUT = resolve(ROOT, 'out/test/web');
 const SAMPLE = 'val_0002.jpg';
@@ -115,7 +116,8 @@ test('Chromium: the sample image decoded by caffe2-ts gives the Node detections;
     }, 20);
   });
   // Meanwhile, the same image through the same predictor here.
-  const want = predictor.toJson(predictor.predict(decodeImage(new Uint8Array(readFileSync(resolve(ROOT, 'samples/demo/images', SAMPLE))), SAMPLE), SAMPLE).result, { fileName: SAMPLE });
+  const node = predictor.predict(decodeImage(new Uint8Array(readFileSync(resolve(ROOT, 'samples/demo/images', SAMPLE))), SAMPLE), SAMPLE).result;
+  const want = predictor.toJson(node, { fileName: SAMPLE });
   assert.is(await settled(page, SAMPLE), 'done', await pageError(page));
   assert.ok(await page.evaluate(() => (window as unknown as { ticked: boolean }).ticked), 'the elapsed-time label changed while the detection ran (main thread not blocked)');
   const got = await lastResult(page);
@@ -129,6 +131,8 @@ test('Chromium: the sample image decoded by caffe2-ts gives the Node detections;
   const top = want.instances.scores.indexOf(Math.max(...want.instances.scores));
   const row = await page.locator('#detections tbody tr').first().innerText();
   assert.match(row, `${want.instances.pred_class_names![top]}\t${want.instances.scores[top]!.toFixed(3)}`);
+  const area = node.instances.masks![top]!.reduce((a, v) => a + v, 0);
+  assert.ok(row.endsWith(`\t${area}`), `the top row ends with its mask area ${area}: ${JSON.stringify(row)}`);
   assert.match(await page.locator('#status').innerText(), /net \d/);
   assert.ok(await page.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function'), 'COOP/COEP: the page is cross-origin isolated');
   assert.equal(pageErrors, []);
@@ -163,6 +167,14 @@ test('Chromium: a file that is no image shows an error naming it, with either de
   await page.selectOption('#decoder', 'caffe2-ts');  // re-runs broken.jpg
   assert.is(await settled(page, 'broken.jpg (caffe2-ts decoder)', "window.demo.error?.includes('JPEG')"), 'error');
   assert.is(await page.locator('#error').innerText(), 'cannot run broken.jpg: InputError: broken.jpg: not a JPEG or PNG image (it starts with bytes 74 68 69 73)');
+  // A dropped file takes the same way.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'dropped.png', { type: 'image/png' }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+  });
+  assert.is(await settled(page, 'dropped.png', "window.demo.error?.includes('dropped.png')"), 'error');
+  assert.is(await page.locator('#error').innerText(), 'cannot run dropped.png: InputError: dropped.png: not a JPEG or PNG image (it starts with bytes 89 50 4e 47)');
 });
 
 test('Chromium: a corrupt model, an unsupported op and a model without meta show their errors; the loaded model stays', async () => {
