@@ -1,6 +1,6 @@
-// Draws a detectron2 result over its image on a canvas: masks as a translucent fill with a solid
-// edge (built at image resolution), then boxes and "class score" labels in screen pixels so
-// text stays sharp at any zoom. Colours are per class.
+// Draws a detectron2 result over its image on a canvas: masks as a translucent fill with a white
+// edge (at image resolution, or the canvas's when smaller), then boxes and "class score" labels
+// in screen pixels so text stays sharp at any zoom. Colours are per class.
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#17becf', '#e377c2', '#bcbd22', '#8c564b', '#7f7f7f'];
 
@@ -26,7 +26,7 @@ export function shownInstances(json, threshold) {
 
 /**
  * Mask pixels of `list` as an RGBA overlay of ow x oh pixels (the image size, or the canvas size
- * when that is smaller, sampling the nearest image pixel): fill alpha 0.45, edge pixels 0.9.
+ * when that is smaller, sampling the nearest image pixel): class colour at alpha 0.5, edge pixels white at 0.9.
  */
 function maskOverlay(list, masks, W, H, ow, oh, highlight) {
   const img = new ImageData(ow, oh), px = img.data;
@@ -47,9 +47,10 @@ function maskOverlay(list, masks, W, H, ow, oh, highlight) {
       for (let x = xs; x < xe; x++) {
         if (!on(x, y)) continue;
         const edge = !on(x - 1, y) || !on(x + 1, y) || !on(x, y - 1) || !on(x, y + 1);
-        const a = (edge ? 0.9 : 0.45) * (dim ? 0.35 : 1), o = (y * ow + x) * 4, keep = (px[o + 3] / 255) * (1 - a);
-        const outA = a + keep;
-        px[o] = (r * a + px[o] * keep) / outA; px[o + 1] = (g * a + px[o + 1] * keep) / outA; px[o + 2] = (b * a + px[o + 2] * keep) / outA;
+        // A white edge outlines the mask on any background, even one of the class's own colour.
+        const a = (edge ? 0.9 : 0.5) * (dim ? 0.35 : 1), o = (y * ow + x) * 4, keep = (px[o + 3] / 255) * (1 - a);
+        const outA = a + keep, cr = edge ? 255 : r, cg = edge ? 255 : g, cb = edge ? 255 : b;
+        px[o] = (cr * a + px[o] * keep) / outA; px[o + 1] = (cg * a + px[o + 1] * keep) / outA; px[o + 2] = (cb * a + px[o + 2] * keep) / outA;
         px[o + 3] = outA * 255;
       }
     }
@@ -93,15 +94,20 @@ export function drawResult(canvas, view, cssWidth) {
     g.lineWidth = lw + 2 * dpr; g.strokeStyle = 'rgba(0, 0, 0, 0.55)'; g.strokeRect(x0, y0, x1 - x0, y1 - y0);
     g.lineWidth = highlight === d.i ? lw * 1.8 : lw; g.strokeStyle = color; g.strokeRect(x0, y0, x1 - x0, y1 - y0);
   }
-  // Labels after all boxes, so no box line crosses a label.
-  for (const d of list) {
+  // Labels after all boxes, so no box line crosses a label; best scores pick their places first.
+  const placed = [];
+  for (const d of list.slice().sort((a, b) => b.score - a.score)) {
     const dim = highlight !== undefined && highlight !== d.i;
     g.globalAlpha = dim ? 0.3 : 1;
-    const [x0, y0] = d.box.map((v) => v * s);
+    const [x0, y0, , y1] = d.box.map((v) => v * s);
     const label = `${d.name} ${Math.round(d.score * 100)}%`;
     const tw = g.measureText(label).width + 2 * pad, th = fontPx + 2 * pad;
     const lx = Math.min(Math.max(0, x0 - lw / 2), canvas.width - tw);
-    const ly = y0 - th >= 0 ? y0 - th : y0;
+    // Above the box, inside its top, inside its bottom, below it: the first spot no label holds.
+    const spots = [y0 - th, y0 + lw / 2, y1 - th - lw / 2, y1].filter((y) => y >= 0 && y + th <= canvas.height);
+    const free = (y) => !placed.some((r) => lx < r.x + r.w && r.x < lx + tw && y < r.y + r.h && r.y < y + th);
+    const ly = spots.find(free) ?? spots[0] ?? Math.max(0, y0);
+    placed.push({ x: lx, y: ly, w: tw, h: th });
     g.fillStyle = classColor(d.cls); g.fillRect(lx, ly, tw, th);
     g.fillStyle = '#fff'; g.fillText(label, lx + pad, ly + pad + dpr * 0.5);
   }
