@@ -20,7 +20,7 @@ function setState(s) {
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const pending = new Map();
 let nextId = 1;
-let markReady, failStart;
+let markReady, failStart, workerFailed;
 const workerReady = new Promise((ok, fail) => { markReady = ok; failStart = fail; });
 
 worker.onmessage = (e) => {
@@ -37,6 +37,7 @@ worker.onerror = (e) => {
   const err = new Error(e.message
     ? `the detection worker failed: ${e.message}`
     : 'the detection worker could not start (worker.js or caffe2-ts.js did not load; build the site with `npm run build:web`)');
+  workerFailed = err;
   failStart(err);
   for (const p of pending.values()) p.reject(err);
   pending.clear();
@@ -44,6 +45,7 @@ worker.onerror = (e) => {
 
 async function call(op, req, transfer = []) {
   await workerReady;
+  if (workerFailed) throw workerFailed;
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
