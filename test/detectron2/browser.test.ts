@@ -1,7 +1,8 @@
 // The detectron2 wrapper in a real browser: src/index.ts bundled with esbuild for the browser,
 // run in headless Chromium on an ImageData read back from a canvas (RGBA, Uint8ClampedArray),
 // giving the same JSON and picture as Node on the same pixels, and a picture that goes straight
-// back into the canvas with putImageData. Skipped when no Chromium exists.
+// back into the canvas with putImageData. Fails (never skips) when no Chromium exists: .ci/run
+// installs Debian's chromium.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
@@ -28,11 +29,15 @@ g.putImageData(new ImageData(pic.data, pic.width, pic.height), 0, 0);   // the p
 window.__out = { isClamped: img.data instanceof Uint8ClampedArray, pixels: Array.from(img.data), json: p.toJson(r.result), picture: Array.from(pic.data) };
 `;
 
-if (CHROMIUM) {
+if (!CHROMIUM) {
+  test('browser: predict and render on canvas ImageData == Node on the same pixels', () => {
+    throw new Error('no Chromium at /usr/bin/chromium: install it with `apt-get install -y chromium` (.ci/run does)');
+  });
+} else {
   test('browser: predict and render on canvas ImageData == Node on the same pixels', async () => {
     const bundle = await esbuild.build({ stdin: { contents: ENTRY, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
