@@ -12,7 +12,7 @@ export const EQ = 10, NE = 11, LT = 12, LE = 13, GT = 14, GE = 15;
 // logical (bool in and out)
 export const AND = 20, OR = 21, XOR = 22;
 
-export type NumArray = Float32Array | Float64Array | Int32Array;
+export type NumArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint16Array | Uint8Array;
 
 // Max/Min propagate NaN (a NaN operand gives NaN), like ONNX; Caffe2 left it to Eigen.
 function fmax(x: number, y: number): number { return x > y || x !== x ? x : y; }
@@ -66,9 +66,10 @@ export function binaryF32(op: number, out: Float32Array, a: Float32Array, b: Flo
   for (let r = 0, o = 0; r < rows; r++, o += n) rowF32(op, out, o, a, aRow[r]!, aInner, b, bRow[r]!, bInner, n);
 }
 
-// float64 and int32 share this loop; int32 results wrap on store (ToInt32), which is exact for
-// + and - and truncates / toward zero as C++ does; * uses Math.imul (the double product of two
-// int32 can exceed 2^53). Integer division by zero is rejected by the op before it gets here.
+// float64 and the integer types up to 32 bits share this loop; integer results wrap on store
+// (ToInt32, ToInt8, ToUint16...), which is exact for + and - and truncates / toward zero as C
+// does; int32 * uses Math.imul (the double product of two int32 can exceed 2^53; the 8- and
+// 16-bit products are exact). Integer division by zero is rejected by the op before it gets here.
 function rowNum(op: number, out: NumArray, o: number, a: NumArray, ia: number, sa: number, b: NumArray, ib: number, sb: number, n: number, int: boolean): void {
   for (let i = 0; i < n; i++, ia += sa, ib += sb) {
     const x = a[ia]!, y = b[ib]!;
@@ -87,7 +88,7 @@ function rowNum(op: number, out: NumArray, o: number, a: NumArray, ia: number, s
   }
 }
 
-/** float64 or int32 arithmetic (same semantics as binaryF32; int32 wraps like C++ on x86). */
+/** float64 or integer (8 to 32 bits) arithmetic (same semantics as binaryF32; integers wrap like C on x86). */
 export function binaryNum(op: number, out: NumArray, a: NumArray, b: NumArray, bc: Broadcast): void {
   const { n, rows, aRow, bRow, aInner, bInner } = bc;
   const int = out instanceof Int32Array;
@@ -114,7 +115,7 @@ export function binaryI64(op: number, out: BigInt64Array, a: BigInt64Array, b: B
   }
 }
 
-type AnyNum = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+type AnyNum = NumArray | BigInt64Array;
 
 /** Comparisons of any numeric storage (bool as 0/1 bytes) into 0/1 bytes. NaN compares unequal. */
 export function compare(op: number, out: Uint8Array, a: AnyNum, b: AnyNum, bc: Broadcast): void {

@@ -44,9 +44,16 @@ export function binaryF32(op: number, out: Float32Array, a: Float32Array, b: Flo
   each(bc, (o, ia, ib) => { out[o] = Math.fround(arith(op, a[ia]!, b[ib]!, false)); });
 }
 
+/** Integer results are computed exactly (C's int promotion), then wrapped to the storage's width. */
 export function binaryNum(op: number, out: NumArray, a: NumArray, b: NumArray, bc: Broadcast): void {
-  const int = out instanceof Int32Array;
-  each(bc, (o, ia, ib) => { out[o] = int ? arith(op, a[ia]!, b[ib]!, true) | 0 : arith(op, a[ia]!, b[ib]!, false); });
+  const int = !(out instanceof Float32Array || out instanceof Float64Array);
+  each(bc, (o, ia, ib) => { out[o] = int ? wrap(out, arith(op, a[ia]!, b[ib]!, true)) : arith(op, a[ia]!, b[ib]!, false); });
+}
+
+function wrap(out: NumArray, v: number): number {
+  const bits = out.BYTES_PER_ELEMENT * 8;
+  const signed = out instanceof Int8Array || out instanceof Int16Array || out instanceof Int32Array;
+  return Number(signed ? BigInt.asIntN(bits, BigInt(v)) : BigInt.asUintN(bits, BigInt(v)));
 }
 
 export function binaryI64(op: number, out: BigInt64Array, a: BigInt64Array, b: BigInt64Array, bc: Broadcast): void {
@@ -59,7 +66,7 @@ export function binaryI64(op: number, out: BigInt64Array, a: BigInt64Array, b: B
   });
 }
 
-type AnyNum = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+type AnyNum = NumArray | BigInt64Array;
 
 export function compare(op: number, out: Uint8Array, a: AnyNum, b: AnyNum, bc: Broadcast): void {
   each(bc, (o, ia, ib) => {

@@ -3,7 +3,7 @@
 // rules with messages naming the inputs, a per-op cache of the row geometry, kernel dispatch
 // by dtype, and plan-time folding of small constant results (traced shape arithmetic).
 
-import type { DType } from '../core/dtype.js';
+import { isInteger, type DType } from '../core/dtype.js';
 import { ArgError, InputError, ShapeError, shapeStr } from '../core/errors.js';
 import { isStatic, numel, shapesEqual } from '../core/shape.js';
 import { Tensor, type ValueInfo } from '../core/tensor.js';
@@ -17,7 +17,14 @@ import { arg, defineOp, type AnyOpDef, type Category, type InferCtx, type OutInf
 export const FOLD_LIMIT = 1024;
 
 export const ARITH_DTYPES: readonly DType[] = ['int32', 'int64', 'float32', 'float64'];
-export const COMPARE_DTYPES: readonly DType[] = ['bool', 'int32', 'int64', 'float32', 'float64'];
+/**
+ * The binary ops also take the 8- and 16-bit integers (an extension: Caffe2 registered its
+ * elementwise ops for int32, int64, float and double only; ONNX Add/Sub/Mul/Div/comparisons
+ * take them). C semantics: results wrap to the type, division truncates toward zero.
+ */
+export const SMALL_INT_DTYPES: readonly DType[] = ['int8', 'int16', 'uint8', 'uint16'];
+export const BINARY_ARITH_DTYPES: readonly DType[] = [...ARITH_DTYPES, ...SMALL_INT_DTYPES];
+export const COMPARE_DTYPES: readonly DType[] = ['bool', 'int32', 'int64', 'float32', 'float64', ...SMALL_INT_DTYPES];
 
 export const broadcastArgs = {
   broadcast: arg.bool(false),
@@ -96,8 +103,8 @@ export class BroadcastCache {
 
 /** Arithmetic dispatch by storage type; integer division by zero is an input error, not UB. */
 export function runArith(op: number, out: Tensor, a: Tensor, b: Tensor, bc: Broadcast): void {
-  if (op === DIV && (a.dtype === 'int32' || a.dtype === 'int64')) {
-    const d = b.data as Int32Array | BigInt64Array;
+  if (op === DIV && isInteger(a.dtype)) {
+    const d = b.data as NumArray | BigInt64Array;
     for (let i = 0; i < d.length; i++) if (d[i] == 0) throw new InputError(`integer division by zero (input 'B' element ${i} is 0)`);
   }
   if (a.dtype === 'float32') binaryF32(op, out.data as Float32Array, a.data as Float32Array, b.data as Float32Array, bc);
@@ -127,7 +134,7 @@ const ARITH_INPLACE = [[0, 0], [0, 1]] as const;
 
 /** A binary op with Caffe2's numpy-or-legacy broadcasting (elementwise_ops_schema.cc). */
 export function binaryOp(type: string, kind: Kind, op: number, doc: string, category: Category = 'Elementwise'): AnyOpDef {
-  const dtypes = kind === 'arith' ? ARITH_DTYPES : kind === 'compare' ? COMPARE_DTYPES : (['bool'] as const);
+  const dtypes = kind === 'arith' ? BINARY_ARITH_DTYPES : kind === 'compare' ? COMPARE_DTYPES : (['bool'] as const);
   return defineOp({
     type, category, doc,
     inputs: [{ name: 'A' }, { name: 'B' }],

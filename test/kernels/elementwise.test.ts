@@ -85,6 +85,21 @@ test('int32 Mul wraps like C++ (Math.imul) and Div truncates toward zero', () =>
   assert.equal(Array.from(out), [-3, -3, 0, 2]);
 });
 
+test('8- and 16-bit integer arithmetic wraps to the type (C semantics) and Div truncates', () => {
+  const bc = planNumpyBroadcast([4], [4]);
+  const i8 = new Int8Array(4), u8 = new Uint8Array(4), i16 = new Int16Array(4), u16 = new Uint16Array(4);
+  fast.binaryNum(ADD, i8, Int8Array.of(127, -128, 100, -7), Int8Array.of(1, -1, 100, 2), bc);
+  assert.equal(Array.from(i8), [-128, 127, -56, -5]);
+  fast.binaryNum(SUB, u8, Uint8Array.of(0, 5, 255, 10), Uint8Array.of(1, 10, 255, 3), bc);
+  assert.equal(Array.from(u8), [255, 251, 0, 7]);
+  fast.binaryNum(MUL, i16, Int16Array.of(300, -300, 32767, 181), Int16Array.of(300, 300, 2, 181), bc);
+  assert.equal(Array.from(i16), [24464, -24464, -2, 32761]);
+  fast.binaryNum(DIV, i8, Int8Array.of(-7, 7, -128, 9), Int8Array.of(2, -2, -1, 4), bc);
+  assert.equal(Array.from(i8), [-3, -3, -128, 2]);
+  fast.binaryNum(DIV, u16, Uint16Array.of(65535, 7, 1, 0), Uint16Array.of(2, 7, 2, 9), bc);
+  assert.equal(Array.from(u16), [32767, 1, 0, 0]);
+});
+
 test('int64 arithmetic is exact beyond 2^53 and wraps at 2^63; Div truncates', () => {
   const out = new BigInt64Array(3), bc = planNumpyBroadcast([3], [3]);
   fast.binaryI64(ADD, out, BigInt64Array.of(9007199254740993n, 9223372036854775807n, -5n), BigInt64Array.of(1n, 1n, 0n), bc);
@@ -146,18 +161,24 @@ const legacyPair = fc.tuple(
   return { a, b, axis: ax };
 });
 
-type Num = 'float32' | 'float64' | 'int32' | 'int64';
+type Num = 'float32' | 'float64' | 'int32' | 'int64' | 'int8' | 'int16' | 'uint8' | 'uint16';
+const SMALL = { int8: Int8Array, int16: Int16Array, uint8: Uint8Array, uint16: Uint16Array } as const;
 
-function data(dtype: Num, n: number, s: number, nonzero = false): Float32Array | Float64Array | Int32Array | BigInt64Array {
+function data(dtype: Num, n: number, s: number, nonzero = false): Arr {
   const f = seededFloats(n, s, -20, 20);
   const fix = (v: number): number => (nonzero && Math.trunc(v) === 0 ? 3 : Math.trunc(v));
   if (dtype === 'float32') return f;
   if (dtype === 'float64') return Float64Array.from(f, (v) => v * 1.000001);
   if (dtype === 'int32') return Int32Array.from(f, (v) => fix(v) * 99991);
-  return BigInt64Array.from(f, (v) => BigInt(fix(v)) * 3000000000n);
+  if (dtype === 'int64') return BigInt64Array.from(f, (v) => BigInt(fix(v)) * 3000000000n);
+  // spread over the whole range so sums and products wrap; a divisor's low bits are never 0
+  const t = new SMALL[dtype](n);
+  for (let i = 0; i < n; i++) t[i] = Math.trunc(f[i]! * 1637);
+  if (nonzero) for (let i = 0; i < n; i++) if (t[i] === 0) t[i] = 3;
+  return t;
 }
 
-type Arr = Float32Array | Float64Array | Int32Array | BigInt64Array;
+type Arr = Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Int16Array | Uint8Array | Uint16Array;
 
 function runArith(k: typeof fast | typeof ref, dtype: Num, op: number, out: Arr, a: Arr, b: Arr, bc: Broadcast): void {
   if (dtype === 'float32') k.binaryF32(op, out as Float32Array, a as Float32Array, b as Float32Array, bc);
@@ -167,9 +188,9 @@ function runArith(k: typeof fast | typeof ref, dtype: Num, op: number, out: Arr,
 
 function checkArith(bc: Broadcast, aShape: number[], bShape: number[], s: number): void {
   const n = numel(bc.outShape);
-  for (const dtype of ['float32', 'float64', 'int32', 'int64'] as Num[]) {
+  for (const dtype of ['float32', 'float64', 'int32', 'int64', 'int8', 'int16', 'uint8', 'uint16'] as Num[]) {
     for (const op of [ADD, SUB, MUL, DIV, MAX, MIN, POW]) {
-      if (op === POW && (dtype === 'int32' || dtype === 'int64')) continue;
+      if (op === POW && !dtype.startsWith('float')) continue;
       const a = data(dtype, numel(aShape), s), b = data(dtype, numel(bShape), s + 1, op === DIV);
       const empty = (): Arr => new (a.constructor as new (n: number) => Arr)(n);
       const got = empty(), want = empty();
