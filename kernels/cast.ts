@@ -6,9 +6,13 @@
 //  - integer -> narrower integer keeps the low bits (two's complement wrap).
 //  - anything -> bool is `!= 0` (NaN is true, -0 is false); bool -> number is 0 or 1.
 //  - int64 -> float rounds once to nearest-even (no double rounding through float64).
+//  - float16 (an extension: Caffe2's CPU Cast has no at::Half kernel) decodes exactly and then
+//    converts as a float; to float16 rounds the source value once (ties to even), as ONNX does.
 // int64 is handled as pairs of 32-bit words (little-endian lo, hi): no BigInt per element.
 
-export type CastType = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'bool';
+import { doubleToHalf, halfToFloat } from './half.js';
+
+export type CastType = 'float32' | 'float64' | 'float16' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'bool';
 export type CastStorage = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array;
 type Small = Exclude<CastStorage, BigInt64Array>;
 
@@ -35,6 +39,7 @@ export function int64WordsToF32(lo: number, hi: number): number {
 }
 
 export function cast(out: CastStorage, outType: CastType, x: CastStorage, xType: CastType, n = x.length): void {
+  if (xType === 'float16' || outType === 'float16') { castHalf(out, outType, x, xType, n); return; }
   if (xType === 'int64') { castFrom64(out, outType, words(x as BigInt64Array), n); return; }
   const src = x as Small;
   if (outType === 'int64') {
@@ -85,5 +90,32 @@ function castFrom64(out: CastStorage, outType: CastType, w: Int32Array, n: numbe
       return;
     default:
       for (let i = 0; i < n; i++) dst[i] = w[2 * i]!;
+  }
+}
+
+/** Casts from or to float16 one element at a time through the (exact) double value. */
+function castHalf(out: CastStorage, outType: CastType, x: CastStorage, xType: CastType, n: number): void {
+  const src = x as ArrayLike<number | bigint>;
+  if (outType === 'float16') {
+    const dst = out as Uint16Array;
+    if (xType === 'float16') { dst.set((x as Uint16Array).subarray(0, n)); return; }
+    for (let i = 0; i < n; i++) dst[i] = doubleToHalf(Number(src[i]!));
+    return;
+  }
+  if (outType === 'int64') {
+    const w = words(out as BigInt64Array);
+    for (let i = 0; i < n; i++) {
+      const v = Math.trunc(halfToFloat(src[i] as number));
+      // |v| <= 65504; infinities and NaN are x86's INT64_MIN
+      if (Number.isFinite(v)) { w[2 * i] = v; w[2 * i + 1] = v < 0 ? -1 : 0; } else { w[2 * i] = 0; w[2 * i + 1] = INT32_MIN; }
+    }
+    return;
+  }
+  const dst = out as Small;
+  for (let i = 0; i < n; i++) {
+    const v = halfToFloat(src[i] as number);
+    if (outType === 'bool') dst[i] = v !== 0 ? 1 : 0;
+    else if (isFloat(outType) || Number.isFinite(v)) dst[i] = v;
+    else dst[i] = INT32_MIN;
   }
 }

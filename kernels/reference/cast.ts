@@ -31,12 +31,34 @@ function truncIndefinite(v: number, bits: 32 | 64): bigint {
   return Number.isNaN(t) || t < -lim || t >= lim ? -(1n << BigInt(bits - 1)) : BigInt(t);
 }
 
+/** Every finite non-negative fp16 value, indexed by its bit pattern (ascending; built on first use). */
+let halves: number[] | undefined;
+
+function halfValue(h: number): number {
+  const e = (h >> 10) & 0x1f, m = h & 0x3ff, s = h & 0x8000 ? -1 : 1;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (e === 0 ? m / 1024 * 2 ** -14 : (1 + m / 1024) * 2 ** (e - 15));
+}
+
+/** The nearest fp16: the two halves around |v| by bisection, the closer one, ties to the even pattern; past 65520, infinity. */
+function nearestHalf(v: number): number {
+  if (Number.isNaN(v)) return 0x7e00;
+  halves ??= Array.from({ length: 0x7c00 }, (_, b) => halfValue(b));
+  const a = Math.abs(v), sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  if (a >= 65504 + 16) return sign | 0x7c00;
+  let lo = 0, hi = halves.length - 1; // halves[lo] <= a < halves[hi] unless a is the top half
+  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (halves[mid]! <= a) lo = mid; else hi = mid; }
+  const dl = a - halves[lo]!, dh = halves[hi]! - a;
+  return sign | (dl < dh || (dl === dh && lo % 2 === 0) ? lo : hi);
+}
+
 export function cast(out: CastStorage, outType: CastType, x: CastStorage, xType: CastType, n = x.length): void {
   const src = x as ArrayLike<number | bigint>;
   const dst = out as unknown as { [i: number]: number | bigint };
-  const fromFloat = xType === 'float32' || xType === 'float64';
+  const fromFloat = xType === 'float32' || xType === 'float64' || xType === 'float16';
   for (let i = 0; i < n; i++) {
-    const v = src[i]!;
+    const v = xType === 'float16' ? halfValue(src[i] as number) : src[i]!;
+    if (outType === 'float16') { dst[i] = xType === 'float16' ? src[i]! : nearestHalf(Number(v)); continue; }
     if (outType === 'bool') { dst[i] = v !== 0 && v !== 0n ? 1 : 0; continue; }
     if (outType === 'float32') { dst[i] = typeof v === 'bigint' ? bigintToF32(v) : Math.fround(v); continue; }
     if (outType === 'float64') { dst[i] = Number(v); continue; }

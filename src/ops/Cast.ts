@@ -1,8 +1,9 @@
 // Cast (caffe2/operators/cast_op.h, caffe2/utils/cast.h): converts to `to`, a Caffe2 DataType
 // number or its name in any case ("int64", "FLOAT"); absent means FLOAT, as in the last Caffe2.
 // The conversion is C++'s static_cast (see kernels/cast.ts for truncation, wrap, bool and the
-// x86-64 results where C++ leaves it undefined). float16 and string are not supported, as on
-// Caffe2's CPU.
+// x86-64 results where C++ leaves it undefined). float16 is an extension (Caffe2's CPU Cast had
+// no at::Half kernel; ONNX Cast has): exact decoding, one round-to-nearest-even encoding. string
+// is not supported, as on Caffe2's CPU.
 
 import { cast, type CastStorage, type CastType } from '../../kernels/cast.js';
 import { CAFFE2_DTYPE_NAMES, dtypeFromCaffe2, type DType } from '../core/dtype.js';
@@ -13,7 +14,7 @@ import { decodeUtf8 } from '../proto/wire.js';
 import { arg, defineOp } from './schema.js';
 import { canFold } from './tensor_util.js';
 
-const CASTABLE: ReadonlySet<DType> = new Set(['float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'bool']);
+const CASTABLE: ReadonlySet<DType> = new Set(['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'bool']);
 
 function targetType(a: Argument | undefined): DType {
   let code = 1;
@@ -37,7 +38,7 @@ function convert(y: Tensor, x: Tensor): void {
 
 export default defineOp({
   type: 'Cast', category: 'Tensor',
-  doc: 'Converts to the `to` data type with C semantics (truncation, wrap, != 0 for bool).',
+  doc: 'Converts to the `to` data type with C semantics (truncation, wrap, != 0 for bool); float16 rounds to nearest even.',
   inputs: [{ name: 'X' }], outputs: [{ name: 'Y' }],
   args: { to: arg.raw() },
   ignore: ['from_type'],

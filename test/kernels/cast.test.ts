@@ -6,7 +6,7 @@ import { cast as castRef } from '../../kernels/reference/cast.js';
 import { PROP, seed } from '../helpers/arb.js';
 
 const CTOR: Record<CastType, new (n: number) => CastStorage> = {
-  float32: Float32Array, float64: Float64Array, int8: Int8Array, int16: Int16Array, int32: Int32Array,
+  float32: Float32Array, float64: Float64Array, float16: Uint16Array, int8: Int8Array, int16: Int16Array, int32: Int32Array,
   int64: BigInt64Array, uint8: Uint8Array, uint16: Uint16Array, bool: Uint8Array,
 };
 const TYPES = Object.keys(CTOR) as CastType[];
@@ -53,6 +53,24 @@ test('int64 -> float rounds once to nearest even (no double rounding through flo
   assert.equal(conv('float32', 'int64', [-(2n ** 63n), 2n ** 63n - 1n, -5n]), [-(2 ** 63), 2 ** 63, -5]);
   const w = new Int32Array(new BigInt64Array([-v]).buffer);
   assert.is(int64WordsToF32(w[0]!, w[1]!), -(2 ** 53 + 2 ** 30));
+});
+
+test('float16: decoding is exact; encoding rounds the source once to nearest even', () => {
+  // 1, -1.599609375, inf, -inf, NaN, smallest subnormal, largest half, -0, 20
+  const bits = [0x3c00, 0xbe66, 0x7c00, 0xfc00, 0x7e00, 0x0001, 0x7bff, 0x8000, 0x4d00];
+  const vals = conv('float64', 'float16', bits);
+  assert.equal(vals, [1, -1.599609375, Infinity, -Infinity, NaN, 2 ** -24, 65504, -0, 20]);
+  assert.ok(Object.is(vals[7], -0));
+  assert.equal(conv('int32', 'float16', [0x3c00, 0xbe66, 0x7bff, 0x7c00]), [1, -1, 65504, -2147483648]);
+  assert.equal(conv('int64', 'float16', [0xbe66, 0x7e00]), [-1n, -(2n ** 63n)]);
+  assert.equal(conv('bool', 'float16', [0x8000, 0x0001, 0x7e00]), [0, 1, 1]);
+  // numpy's float32 -> float16: ties to even, 65520 overflows, 1.5 * 2^-24 rounds to 2 * 2^-24
+  assert.equal(conv('float16', 'float32', [1.9, -0, 65519, 65520, 1.5 * 2 ** -24, 2.5 * 2 ** -24, 0.1, NaN, -1e9]),
+    [0x3f9a, 0x8000, 0x7bff, 0x7c00, 2, 2, 0x2e66, 0x7e00, 0xfc00]);
+  // a double just above a half midpoint: through float32 it would land on the midpoint and round to even (down)
+  assert.equal(conv('float16', 'float64', [1.5102539071813226, 1.9907226571813226]), [15883, 16375]);
+  assert.equal(conv('float16', 'int64', [2049n, 2051n, -(2n ** 40n)]), [0x6800, 0x6802, 0xfc00]);
+  assert.equal(conv('float16', 'float16', [0x7e01, 0x1234]), [0x7e01, 0x1234]);
 });
 
 // values that hit every rule: specials, boundaries of each width, big int64s near float32 midpoints
