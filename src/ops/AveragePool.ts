@@ -1,5 +1,6 @@
 // AveragePool (caffe2/operators/pool_op.cc; aliases AveragePool1D/2D/3D): the mean over each window
-// clipped to the input. The divisor is the clipped window size, or with count_include_pad always
+// clipped to the input. The divisor is the number of window taps inside the input (the clipped
+// window size; dilation is an extension, see pool_util.ts), or with count_include_pad always
 // kD·kH·kW (even where the window passes the padding: PyTorch stops at the padded edge instead).
 
 import { avgPool, globalAvgPool } from '../../kernels/pool.js';
@@ -12,7 +13,7 @@ interface Params extends PoolParams { readonly countIncludePad: boolean }
 
 export default defineOp<typeof args, Params, PoolState>({
   type: 'AveragePool', aliases: ['AveragePool1D', 'AveragePool2D', 'AveragePool3D'], category: 'Pool',
-  doc: 'NCHW average pooling over clipped windows (count_include_pad: divide by the kernel size), or global.',
+  doc: 'NCHW average pooling over clipped (optionally dilated) windows (count_include_pad: divide by the kernel size), or global.',
   inputs: [{ name: 'X' }], outputs: [{ name: 'Y' }],
   args,
   normalize(a) { return { ...normalizePool(a), countIncludePad: a.count_include_pad }; },

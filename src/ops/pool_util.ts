@@ -1,12 +1,14 @@
 // Shared by MaxPool and AveragePool (Caffe2 PoolOp, caffe2/operators/pool_op.{h,cc}): ConvPoolOpBase
-// args plus global_pooling; no dilation; without global pooling each pad must be smaller than
-// the kernel. NCHW, 1 to 3 spatial dims; the output has X's channels.
+// args plus global_pooling; without global pooling each pad must be smaller than the kernel.
+// `dilations` is an extension (Caffe2's CPU pool enforced 1; ONNX pools dilate): the window's
+// taps are o·s - pad + k·dil. NCHW, 1 to 3 spatial dims; the output has X's channels.
 
 import { ArgError, NotSupportedError, ShapeError } from '../core/errors.js';
 import type { ConvGeom } from '../../kernels/geometry.js';
 import { arg, type Args } from './schema.js';
-import { checkImage, convPoolArgs, dimsFor, geomOf, normalizeConvPool, requireF32, resolveSpatial, sameDims, type ConvPoolParams, type Spatial } from './conv_pool_base.js';
+import { checkImage, convPoolArgs, dimsFor, geomOf, normalizeConvPool, resolveSpatial, sameDims, type ConvPoolParams, type Spatial } from './conv_pool_base.js';
 import type { ValueInfo } from '../core/tensor.js';
+import type { DType } from '../core/dtype.js';
 
 export const poolArgs = {
   ...convPoolArgs,
@@ -23,9 +25,8 @@ export function normalizePool(a: Args<typeof poolArgs>): PoolParams {
   const base = normalizeConvPool(a);
   if (a.ceil_mode !== 0) throw new NotSupportedError(`ceil_mode ${a.ceil_mode} has no Caffe2 equivalent (Caffe2 ignores it)`, { arg: 'ceil_mode' });
   const list = (d: ConvPoolParams['kernel']): readonly number[] => (d === undefined ? [] : typeof d === 'number' ? [d] : d);
-  if (list(base.dilation).some((d) => d !== 1)) throw new ArgError('pooling does not support dilation', { arg: 'dilations' });
-  if (a.global_pooling && (list(base.stride).some((s) => s !== 1) || list(base.pads).some((v) => v !== 0))) {
-    throw new ArgError('with global_pooling, pads and strides must not be set', { arg: 'global_pooling' });
+  if (a.global_pooling && (list(base.stride).some((s) => s !== 1) || list(base.pads).some((v) => v !== 0) || list(base.dilation).some((d) => d !== 1))) {
+    throw new ArgError('with global_pooling, pads, strides and dilations must not be set', { arg: 'global_pooling' });
   }
   return { ...base, global: a.global_pooling };
 }
@@ -45,8 +46,8 @@ export function poolSpatial(x: readonly number[], p: PoolParams): Spatial {
   return s;
 }
 
-export function poolInfer(x: ValueInfo, p: PoolParams): number[] {
-  requireF32(x, 'X');
+export function poolInfer(x: ValueInfo, p: PoolParams, dtypes: readonly DType[] = ['float32']): number[] {
+  if (!dtypes.includes(x.dtype)) throw new ShapeError(`input 'X' must be ${dtypes.join(', ')}, got ${x.dtype}`);
   const s = poolSpatial(x.shape, p);
   return [x.shape[0]!, x.shape[1]!, ...(p.global ? s.out.map(() => 1) : s.out)];
 }

@@ -65,23 +65,46 @@ test('global pooling: mean as sum times float32 1/count, max per plane', () => {
 const poolCases = fc.record({
   nd: fc.constantFrom(1, 2, 2, 3), N: fc.constantFrom(0, 1, 2), C: fc.constantFrom(1, 3),
   legacy: fc.constantFrom(LEGACY_NOTSET, LEGACY_NOTSET, LEGACY_VALID, LEGACY_SAME, LEGACY_CAFFE_POOLING),
-  dims: fc.array(fc.record({ in: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), ph: fc.nat(3), pt: fc.nat(3) }), { minLength: 3, maxLength: 3 }),
+  dims: fc.array(fc.record({ in: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), ph: fc.nat(3), pt: fc.nat(3), dil: fc.constantFrom(1, 1, 2, 3) }), { minLength: 3, maxLength: 3 }),
   kind: fc.constantFrom<'max' | 'avg' | 'avgpad'>('max', 'avg', 'avgpad'), seed,
 }).map((r) => {
-  const dims = r.dims.slice(0, r.nd), out: number[] = [], heads: number[] = [];
+  // dilation only with explicit pads (SAME and Caffe's legacy pooling size the plain kernel)
+  const dims = r.dims.slice(0, r.nd).map((d) => ({ ...d, dil: r.legacy === LEGACY_NOTSET ? d.dil : 1 })), out: number[] = [], heads: number[] = [];
   for (const d of dims) {
     const ph = d.ph % d.k, pt = r.legacy === LEGACY_CAFFE_POOLING ? ph : d.pt % d.k; // pads < kernel
-    if (r.legacy === LEGACY_NOTSET && d.in + ph + pt < d.k) return null;
-    const s = computeSizeAndPad(d.in, d.s, d.k, 1, r.legacy, ph, pt);
+    if (r.legacy === LEGACY_NOTSET && d.in + ph + pt < d.dil * (d.k - 1) + 1) return null;
+    const s = computeSizeAndPad(d.in, d.s, d.k, d.dil, r.legacy, ph, pt);
     if (s.out < 1) return null;
     out.push(s.out);
     heads.push(s.padHead);
   }
-  const g = convGeom(r.N, r.C, r.C, 1, dims.map((d) => d.in), out, dims.map((d) => d.k), dims.map((d) => d.s), dims.map(() => 1), heads);
+  const g = convGeom(r.N, r.C, r.C, 1, dims.map((d) => d.in), out, dims.map((d) => d.k), dims.map((d) => d.s), dims.map((d) => d.dil), heads);
   return { g, kind: r.kind, seed: r.seed };
 }).filter((c): c is { g: ConvGeom; kind: 'max' | 'avg' | 'avgpad'; seed: number } => c !== null);
 
-test('property: max/avg pooling == reference (1-3 D, every legacy_pad mode, count_include_pad, N = 0)', () => {
+test('pool hand-computed: dilation 2 takes every other tap; padding taps are not counted', () => {
+  // 4x4 input 1..16, 2x2 kernel dilated by 2: windows (0,0),(0,1),(1,0),(1,1) of the ONNX test
+  const g = convGeom(1, 1, 1, 1, [4, 4], [2, 2], [2, 2], [1, 1], [2, 2], [0, 0]);
+  assert.equal(Array.from(pool('max', g, x16, 'fast')), [11, 12, 15, 16]);
+  assert.equal(Array.from(pool('avg', g, x16, 'fast')), [6, 7, 10, 11]);
+  // 1-D: in 5, kernel 2 dilated 3, pad 1: window -1 has taps {-1, 2} -> only x[2] counts
+  const h = convGeom(1, 1, 1, 1, [5], [3], [2], [1], [3], [1]);
+  assert.equal(Array.from(pool('avg', h, Float32Array.of(1, 2, 3, 4, 5), 'fast')), [3, 2.5, 3.5]);
+  assert.equal(Array.from(pool('avgpad', h, Float32Array.of(1, 2, 3, 4, 5), 'fast')), [1.5, 2.5, 3.5]);
+});
+
+test('max pool on uint8 and int8 (ONNX maxpool_2d_uint8): integers, padding never wins', () => {
+  const g = convGeom(1, 1, 1, 1, [3, 3], [3, 3], [3, 3], [1, 1], [1, 1], [1, 1]);
+  for (const impl of [maxPool, ref.maxPool]) {
+    const u = new Uint8Array(9), i = new Int8Array(9);
+    impl(u, Uint8Array.of(1, 2, 3, 4, 255, 6, 7, 8, 9), g);
+    assert.equal(Array.from(u), [255, 255, 255, 255, 255, 255, 255, 255, 255]);
+    impl(i, Int8Array.of(-128, -100, -90, -128, -128, -128, -50, -128, -128), g);
+    assert.equal(Array.from(i), [-100, -90, -90, -50, -50, -90, -50, -50, -128]);
+  }
+});
+
+test('property: max/avg pooling == reference (1-3 D, every legacy_pad mode, dilation, count_include_pad, N = 0)', () => {
   fc.assert(fc.property(poolCases, ({ g, kind, seed: s }) => {
     const x = seededFloats(g.N * g.C * g.inD * g.inH * g.inW, s, -3, 3);
     const msg = closeArrays(pool(kind, g, x, 'fast'), pool(kind, g, x, 'ref'), TOL.reduce);
@@ -109,22 +132,15 @@ const n = registerVectors(test, ['MaxPool', 'AveragePool'], {
   test_averagepool_2d_precomputed_same_upper: 'auto_pad',
   test_averagepool_2d_same_lower: 'auto_pad',
   test_averagepool_2d_same_upper: 'auto_pad',
-  test_averagepool_3d_dilations_large_count_include_pad_is_0_ceil_mode_is_False: 'pooling does not support dilation',
   test_averagepool_3d_dilations_large_count_include_pad_is_0_ceil_mode_is_True: 'ceil_mode 1 has no Caffe2 equivalent',
-  test_averagepool_3d_dilations_large_count_include_pad_is_1_ceil_mode_is_False: 'pooling does not support dilation',
   test_averagepool_3d_dilations_large_count_include_pad_is_1_ceil_mode_is_True: 'ceil_mode 1 has no Caffe2 equivalent',
   test_averagepool_3d_dilations_small: 'ceil_mode 1 has no Caffe2 equivalent',
   test_maxpool_2d_ceil: 'ceil_mode 1 has no Caffe2 equivalent',
   test_maxpool_2d_ceil_output_size_reduce_by_one: 'ceil_mode 1 has no Caffe2 equivalent',
-  test_maxpool_2d_dilations: 'pooling does not support dilation',
   test_maxpool_2d_precomputed_same_upper: 'auto_pad',
   test_maxpool_2d_same_lower: 'auto_pad',
   test_maxpool_2d_same_upper: 'auto_pad',
-  test_maxpool_3d_dilations: 'pooling does not support dilation',
-  test_maxpool_3d_dilations_use_ref_impl: 'pooling does not support dilation',
   test_maxpool_3d_dilations_use_ref_impl_large: 'ceil_mode 1 has no Caffe2 equivalent',
-  test_MaxPool1d_stride_padding_dilation: 'pooling does not support dilation',
-  test_MaxPool2d_stride_padding_dilation: 'pooling does not support dilation',
 });
 
 test('the shared ONNX pooling vectors are present', () => {
