@@ -98,9 +98,12 @@ export function argExtremum(isMax: boolean, out: BigInt64Array, x: AnyNum, prev:
   }
 }
 
+/** TopK's element types (float32 as in Caffe2; the others as an extension, ONNX TopK takes them). */
+export type TopKArray = Float32Array | Float64Array | Int32Array | BigInt64Array;
+
 // TopK order: a NaN ranks above every number (as in PyTorch; Caffe2's heap left NaN order
 // undefined), then larger values, then the lower index.
-function ranksAbove(x: Float32Array, i: number, j: number, pi: number, pj: number): boolean {
+function ranksAbove(x: TopKArray, i: number, j: number, pi: number, pj: number): boolean {
   const a = x[i]!, b = x[j]!;
   if (a !== a) return b === b || pi < pj;
   if (b !== b) return false;
@@ -113,9 +116,10 @@ function ranksAbove(x: Float32Array, i: number, j: number, pi: number, pj: numbe
  * the index into flattened X. `heap` is scratch of at least k entries: a min-heap (worst on
  * top) of positions along n, so a slice costs O(n log k).
  */
-export function topK(values: Float32Array, indices: BigInt64Array, flat: BigInt64Array | undefined, x: Float32Array,
+export function topK(values: TopKArray, indices: BigInt64Array, flat: BigInt64Array | undefined, x: TopKArray,
   prev: number, n: number, next: number, k: number, heap: Int32Array): void {
   const kk = Math.min(k, n);
+  const zero = values instanceof BigInt64Array ? 0n : 0;
   for (let i = 0; i < prev; i++) {
     for (let j = 0; j < next; j++) {
       const src = i * n * next + j, dst = i * k * next + j;
@@ -146,7 +150,7 @@ export function topK(values: Float32Array, indices: BigInt64Array, flat: BigInt6
       }
       for (let s = kk; s < k; s++) {
         const o = dst + s * next;
-        values[o] = 0; indices[o] = -1n;
+        values[o] = zero; indices[o] = -1n;
         if (flat) flat[o] = -1n;
       }
     }
@@ -154,7 +158,7 @@ export function topK(values: Float32Array, indices: BigInt64Array, flat: BigInt6
 }
 
 /** Places position p at the heap root and sifts it down among the first `size` entries. */
-function siftDown(heap: Int32Array, size: number, p: number, x: Float32Array, src: number, next: number): void {
+function siftDown(heap: Int32Array, size: number, p: number, x: TopKArray, src: number, next: number): void {
   let c = 0;
   for (;;) {
     let w = 2 * c + 1;

@@ -3,7 +3,7 @@
 // ComputeArgImpl; top_k.cc GetTopK, here a full stable sort instead of a heap).
 
 import type { Broadcast } from '../broadcast.js';
-import { MAX, MEAN, MEAN_DIV, MIN, SUM, type NumArray } from '../reduce.js';
+import { MAX, MEAN, MEAN_DIV, MIN, SUM, type NumArray, type TopKArray } from '../reduce.js';
 
 function outIndex(i: number, xShape: readonly number[], kept: readonly number[]): number {
   let k = 0, stride = 1;
@@ -69,22 +69,23 @@ export function argExtremum(isMax: boolean, out: BigInt64Array, x: AnyNum, prev:
   for (let o = 0; o < best.length; o++) out[o] = BigInt(best[o]!);
 }
 
-export function topK(values: Float32Array, indices: BigInt64Array, flat: BigInt64Array | undefined, x: Float32Array,
+export function topK(values: TopKArray, indices: BigInt64Array, flat: BigInt64Array | undefined, x: TopKArray,
   prev: number, n: number, next: number, k: number, _heap: Int32Array): void {
+  const zero = values instanceof BigInt64Array ? 0n : 0;
   for (let i = 0; i < prev; i++) {
     for (let j = 0; j < next; j++) {
       const at = (p: number): number => (i * n + p) * next + j;
       const order = Array.from({ length: n }, (_, p) => p).sort((p, q) => {
         const a = x[at(p)]!, b = x[at(q)]!;
-        const na = Number.isNaN(a), nb = Number.isNaN(b);
+        const na = a !== a, nb = b !== b; // NaN
         if (na !== nb) return na ? -1 : 1;
-        if (!na && a !== b) return b - a;
+        if (!na && a !== b) return a > b ? -1 : 1;
         return p - q;
       });
       for (let s = 0; s < k; s++) {
         const o = (i * k + s) * next + j;
         const p = order[s];
-        values[o] = p === undefined ? 0 : x[at(p)]!;
+        values[o] = p === undefined ? zero : x[at(p)]!;
         indices[o] = p === undefined ? -1n : BigInt(p);
         if (flat) flat[o] = p === undefined ? -1n : BigInt(at(p));
       }

@@ -149,6 +149,14 @@ test('property: TopK fast (heap) == reference (stable sort), with ties and NaN',
       assert.not.ok(closeArrays(va, vb, TOL.exact));
       assert.equal(ia, ib);
       assert.equal(fa, fb);
+      // int64 (an extension): the same ranks, values kept exact beyond 2^53
+      const xl = BigInt64Array.from(x, (v) => (Number.isNaN(v) ? 2n ** 62n + 1n : BigInt(v) * 2n ** 60n));
+      const la = new BigInt64Array(m), lb = new BigInt64Array(m);
+      fast.topK(la, ia, fa, xl, p, n, q, k, new Int32Array(k));
+      ref.topK(lb, ib, fb, xl, p, n, q, k, new Int32Array(k));
+      assert.equal(la, lb);
+      assert.equal(ia, ib);
+      assert.equal(fa, fb);
     }), PROP);
 });
 
