@@ -1,7 +1,8 @@
 // Unary elementwise kernels (activations and math) over flat arrays; out may alias x (in place).
 // float32 results are computed in double and rounded once on store: a single rounding of the
 // exact-ish double result, within an ulp of Caffe2's float Eigen/MKL paths.
-// Semantics: caffe2/operators/{relu,leaky_relu,sigmoid,tanh,exp,log,sqrt,abs,negative,clip,scale,pow}_op.*
+// Semantics: caffe2/operators/{relu,leaky_relu,sigmoid,tanh,exp,log,sqrt,abs,negative,clip,scale,pow,
+// elu,selu,softplus,softsign,prelu}_op.*
 
 export type FloatArray = Float32Array | Float64Array;
 export type SignedArray = Float32Array | Float64Array | Int32Array;
@@ -24,6 +25,56 @@ export function leakyReluF32(out: Float32Array, x: Float32Array, alpha: number):
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     out[i] = v > 0 ? v : v * alpha;
+  }
+}
+
+/** x < 0 ? alpha * (e^x - 1) : x (elu_op.cc); e^x - 1 as expm1, exact for tiny x. */
+export function eluF32(out: Float32Array, x: Float32Array, alpha: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = v < 0 ? alpha * Math.expm1(v) : v;
+  }
+}
+
+/** scale * (x > 0 ? x : alpha * e^x - alpha) (selu_op.cc); alpha and scale are float32. */
+export function seluF32(out: Float32Array, x: Float32Array, alpha: number, scale: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = v > 0 ? scale * v : scale * (alpha * Math.expm1(v));
+  }
+}
+
+/**
+ * log(e^x + 1) (softplus_op.cc), as max(x, 0) + log1p(e^-|x|): exact in double for every x (the
+ * plain form loses the small values below x = -30 and overflows above 709). Caffe2's float exp
+ * overflows above x = 88.7 and gives inf there; the true value x is returned instead.
+ */
+export function softplusF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
+  }
+}
+
+/** x / (1 + |x|) (softsign_op.cc). */
+export function softsignF32(out: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = v / (1 + Math.abs(v));
+  }
+}
+
+/**
+ * PRelu (prelu_op.cc): x > 0 ? x : x * slope, with one slope for all (slope.length 1) or one per
+ * channel of `inner` consecutive elements (NCHW: C channels of H*W; NHWC: inner = 1, channels last).
+ */
+export function preluF32(out: Float32Array, x: Float32Array, slope: Float32Array, inner: number): void {
+  const C = slope.length;
+  if (C === 1) { leakyReluF32(out, x, slope[0]!); return; }
+  for (let i = 0, c = 0, k = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = v > 0 ? v : v * slope[c]!;
+    if (++k === inner) { k = 0; if (++c === C) c = 0; }
   }
 }
 

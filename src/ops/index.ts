@@ -15,6 +15,11 @@ import UniformFill from './UniformFill.js';
 import UniformIntFill from './UniformIntFill.js';
 import XavierFill from './XavierFill.js';
 import Relu from './Relu.js';
+import Elu from './Elu.js';
+import PRelu from './PRelu.js';
+import Selu from './Selu.js';
+import Softplus from './Softplus.js';
+import Softsign from './Softsign.js';
 import AveragePool from './AveragePool.js';
 import BatchMatMul from './BatchMatMul.js';
 import Conv from './Conv.js';
@@ -120,7 +125,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   GivenTensorBoolFill, GivenTensorStringFill, GivenTensorFp16Fill, GivenTensorByteStringToUInt8Fill,
   GaussianFill, UniformFill, UniformIntFill, XavierFill, MSRAFill, RangeFill, LengthsRangeFill,
   // activations and elementwise math
-  Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Exp, Log, Sqrt, Abs, Negative, Clip, Pow, Scale, Dropout,
+  Relu, LeakyRelu, PRelu, Elu, Selu, Softplus, Softsign, Sigmoid, Tanh, Softmax, Exp, Log, Sqrt, Abs, Negative, Clip, Pow, Scale, Dropout,
   Add, Sub, Mul, Div, Sum, Max, Min, EQ, NE, LT, LE, GT, GE, And, Or, Xor, Not,
   // reductions
   ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceFrontSum, ReduceBackSum, ReduceFrontMean, ReduceBackMean,

@@ -83,6 +83,8 @@ test('property: every unary kernel fast == reference, in place too', () => {
     ['pow 3', (o, x) => fast.powScalarF32(o, x, 3), (o, x) => ref.powScalarF32(o, x, 3)],
     ['pow 2', (o, x) => fast.powScalarF32(o, x, 2), (o, x) => ref.powScalarF32(o, x, 2)],
     ['pow 1', (o, x) => fast.powScalarF32(o, x, 1), (o, x) => ref.powScalarF32(o, x, 1)],
+    ['softsign', fast.softsignF32, ref.softsignF32],
+    ['prelu shared', (o, x) => fast.preluF32(o, x, Float32Array.of(f(0.3)), 1), (o, x) => ref.preluF32(o, x, Float32Array.of(f(0.3)), 1)],
   ];
   fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), seed, (n, s) => {
     const x = seededFloats(n, s, -6, 6);
@@ -92,6 +94,43 @@ test('property: every unary kernel fast == reference, in place too', () => {
       k(a, x); r(b, x); k(c, c);
       // one rounding of the same double result on both sides: exact
       assert.not.ok(closeArrays(a, b, TOL.exact), `${name}: ${closeArrays(a, b, TOL.exact)}`);
+      assert.not.ok(closeArrays(c, a, TOL.exact), `${name} in place`);
+    }
+  }), PROP);
+});
+
+test('hand-computed: elu, selu, softplus, softsign, prelu', () => {
+  const y = new Float32Array(4);
+  fast.eluF32(y, Float32Array.of(-1, 0, 2, -1e-30), 0.5);
+  assert.equal(Array.from(y), [f(0.5 * Math.expm1(-1)), 0, 2, f(-0.5e-30)]);
+  const alpha = f(1.6732632423543772), scale = f(1.0507009873554805);
+  fast.seluF32(y, Float32Array.of(-1, 0, 2, -100), alpha, scale);
+  assert.equal(Array.from(y), [f(scale * alpha * Math.expm1(-1)), 0, f(2 * scale), f(-scale * alpha)]);
+  // tiny values are kept (the plain log(exp(x) + 1) gives 0 below about -37); no overflow at 100
+  fast.softplusF32(y, Float32Array.of(-100, 0, 100, 1));
+  assert.equal(Array.from(y), [f(Math.exp(-100)), f(Math.LN2), 100, f(Math.log1p(Math.E))]);
+  fast.softsignF32(y, Float32Array.of(-3, 0, 1, 1e30));
+  assert.equal(Array.from(y), [-0.75, 0, 0.5, 1]);
+  // per channel: x [2 images, 2 channels, 2 pixels]
+  const p = new Float32Array(8);
+  fast.preluF32(p, Float32Array.of(-1, 2, -3, 4, -5, -6, 7, -8), Float32Array.of(0.5, 0.25), 2);
+  assert.equal(Array.from(p), [-0.5, 2, -0.75, 4, -2.5, -3, 7, -2]);
+});
+
+test('property: elu, selu, softplus, per-channel prelu fast == reference (one rounding apart at most)', () => {
+  fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 5 }), seed, (n, C, s) => {
+    const x = seededFloats(n, s, -40, 40);
+    const slope = seededFloats(C, s + 1, -1, 1);
+    const cases: [string, (o: Float32Array, x: Float32Array) => void, (o: Float32Array, x: Float32Array) => void][] = [
+      ['elu', (o, v) => fast.eluF32(o, v, f(1.3)), (o, v) => ref.eluF32(o, v, f(1.3))],
+      ['selu', (o, v) => fast.seluF32(o, v, f(1.67), f(1.05)), (o, v) => ref.seluF32(o, v, f(1.67), f(1.05))],
+      ['softplus', fast.softplusF32, ref.softplusF32],
+      ['prelu', (o, v) => fast.preluF32(o, v, slope, 3), (o, v) => ref.preluF32(o, v, slope, 3)],
+    ];
+    for (const [name, k, r] of cases) {
+      const a = new Float32Array(n), b = new Float32Array(n), c = x.slice();
+      k(a, x); r(b, x); k(c, c);
+      assert.not.ok(closeArrays(a, b, TOL.transcendental), `${name}: ${closeArrays(a, b, TOL.transcendental)}`);
       assert.not.ok(closeArrays(c, a, TOL.exact), `${name} in place`);
     }
   }), PROP);
