@@ -1,9 +1,12 @@
 // ExpandDims (caffe2/operators/expand_squeeze_dims_op.h; ONNX Unsqueeze): a view with a size-1
 // dim inserted at each of `dims` (sorted, de-duplicated, >= 0), in ascending order.
+// Extension: the dims may come from an optional second input instead (1-D int32/int64, ONNX
+// Unsqueeze-13 axes fed at run time); there a negative dim counts from the end of the output.
 
 import { ShapeError, shapeStr } from '../core/errors.js';
+import type { Tensor, ValueInfo } from '../core/tensor.js';
 import { arg, defineOp } from './schema.js';
-import { normalizeDims } from './Squeeze.js';
+import { dimsInput, normalizeDimsSource, type DimsParams } from './Squeeze.js';
 import { viewAs } from './tensor_util.js';
 
 function expanded(x: readonly number[], dims: readonly number[]): number[] {
@@ -16,19 +19,27 @@ function expanded(x: readonly number[], dims: readonly number[]): number[] {
   return out;
 }
 
+function outShape(ins: readonly ValueInfo[], p: DimsParams): number[] {
+  const x = ins[0]!.shape;
+  if (p.dims) return expanded(x, p.dims);
+  const d = dimsInput(ins[1]!, (count) => x.length + count);
+  return d.dims ? expanded(x, d.dims) : new Array<number>(x.length + d.count).fill(-1);
+}
+
 export default defineOp({
   type: 'ExpandDims', category: 'Shape',
-  doc: 'A view with size-1 dims inserted at the listed positions.',
-  inputs: [{ name: 'data' }], outputs: [{ name: 'expanded' }],
+  doc: 'A view with size-1 dims inserted at the listed positions (from `dims`, or an optional `dims` input).',
+  inputs: [{ name: 'data' }, { name: 'dims', optional: true }], outputs: [{ name: 'expanded' }],
   args: { dims: arg.ints() },
   inplace: [[0, 0]],
-  normalize(a) { return Object.freeze({ dims: normalizeDims(a.dims) }); },
-  infer([x], p, ctx) {
-    const shape = expanded(x!.shape, p.dims);
-    return [{ dtype: x!.dtype, shape, ...(ctx.planning && x!.value ? { value: viewAs(x!.value, shape) } : {}) }];
+  normalize: normalizeDimsSource,
+  infer(ins, p, ctx) {
+    const x = ins[0]!, shape = outShape(ins, p);
+    return [{ dtype: x.dtype, shape, ...(ctx.planning && x.value && !shape.includes(-1) ? { value: viewAs(x.value, shape) } : {}) }];
   },
   run(ctx, p) {
     const x = ctx.in(0);
-    ctx.set(0, viewAs(x, expanded(x.shape, p.dims)));
+    const infos = [x, ctx.maybe(1)].filter((t): t is Tensor => !!t).map((t) => ({ dtype: t.dtype, shape: t.shape.slice(), value: t }));
+    ctx.set(0, viewAs(x, outShape(infos, p)));
   },
 });
