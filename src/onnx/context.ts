@@ -239,6 +239,15 @@ export class RuleCtx {
 
   constFloats(name: string, what: string): number[] { return this.constInts(name, what); }
 
+  /** Values of an input when it is a constant, else undefined (it arrives at run time). */
+  maybeConstInts(name: string): number[] | undefined {
+    if (this.s.poisoned(name)) throw new MissingInfoError(`needs the value of '${name}'`, this.where, name);
+    const t = this.s.constant(name);
+    if (!t) return undefined;
+    if (t.dtype === 'string') this.fail(`input '${name}' must be numeric`);
+    return t.toNumbers();
+  }
+
   /** Exact int64 values of a constant input (Slice ends may be INT64_MAX). */
   constBigints(name: string, what: string): bigint[] {
     const t = this.s.constant(name);

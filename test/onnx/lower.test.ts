@@ -358,10 +358,22 @@ test('ConvTranspose 1-D runs as a 2-D one on [N, C, 1, L]; 3-D and dilated ones 
     /dilations \[2, 2\]: Caffe2 ConvTranspose has no dilation/);
 });
 
-test('pooling with dilations is unsupported (Caffe2 pooling has none); dilations of 1 are dropped', () => {
-  assert.match(errorOf(() => ops({ nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [2, 2] })], inputs: [X([1, 1, 4, 4])], outputs: [{ name: 'y' }] })),
-    /#0 MaxPool 'y' \(opset 13: dilations \[2, 2\]: Caffe2 pooling has no dilation\)/);
+test('pooling dilations pass through (the pools\' dilation extension); dilations of 1 are dropped', () => {
+  const m = { nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [2, 2] })], inputs: [X([1, 1, 4, 4])], outputs: [{ name: 'y' }] };
+  assert.equal(ops(m), ['MaxPool(x)->(y) kernels=[2,2] dilations=[2,2]']);
+  const y = run(m, { x: f32([1, 1, 4, 4], Array.from({ length: 16 }, (_, i) => i + 1)) }).get('y')!;
+  assert.equal(Array.from(y.data as Float32Array), [11, 12, 15, 16]);
   assert.equal(ops({ nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], dilations: [1, 1] })], inputs: [X([1, 1, 4, 4])], outputs: [{ name: 'y' }] }), ['MaxPool(x)->(y) kernels=[2,2]']);
+});
+
+test('AveragePool count_include_pad=1 without pads is the clipped count, so ceil_mode lowers; with pads and a partial last window it is refused', () => {
+  const x = f32([1, 1, 1, 5], [1, 2, 3, 4, 5]);
+  const plain = { nodes: [node('AveragePool', ['x'], ['y'], { kernel_shape: [1, 2], strides: [1, 2], ceil_mode: 1, count_include_pad: 1 })], inputs: [X([1, 1, 1, 5])], outputs: [{ name: 'y' }] };
+  assert.equal(ops(plain), ['AveragePool(x)->(y) kernels=[1,2] strides=[1,2] pads=[0,0,0,1]']);
+  // ONNX divides the last window [5] by the taps inside the (unpadded) input: 1
+  assert.equal(Array.from(run(plain, { x }).get('y')!.data as Float32Array), [1.5, 3.5, 5]);
+  const padded = { nodes: [node('AveragePool', ['x'], ['y'], { kernel_shape: [1, 3], strides: [1, 2], pads: [0, 1, 0, 1], ceil_mode: 1, count_include_pad: 1 })], inputs: [X([1, 1, 1, 6])], outputs: [{ name: 'y' }] };
+  assert.match(errorOf(() => ops(padded)), /ceil_mode=1 with count_include_pad=1 averages partial windows differently in Caffe2/);
 });
 
 test('MatMul of two vectors is a scalar (Caffe2 BatchMatMul gives [1]: squeezed)', () => {
@@ -399,9 +411,11 @@ test('Resize by a non-integer factor runs as interpolation matrices (align_corne
   assert.ok(Math.abs(v[0]! - 1) < 1e-6 && Math.abs(v[1]! - (1 + 15 / 7)) < 1e-5, `${v}`);
 });
 
-test('graph inputs bound as constants lower like initializers (Squeeze with fed axes)', () => {
+test('graph inputs bound as constants lower like initializers; fed at run time they are the op\'s dims input (Squeeze)', () => {
   const m = { nodes: [node('Squeeze', ['x', 'axes'], ['y'])], inputs: [X([1, 3, 1]), { name: 'axes', type: T.INT64, shape: [1] }], outputs: [{ name: 'y' }] };
-  assert.match(errorOf(() => ops(m)), /axes \(input 'axes'\) must be a constant: Caffe2 takes it as an argument/);
+  assert.equal(ops(m), ['Squeeze(x,axes)->(y)']);
+  const y = run(m, { x: f32([1, 3, 1], [1, 2, 3]), axes: i64([1], [-1]) }).get('y')!;
+  assert.equal([y.shape, Array.from(y.data as Float32Array)], [[1, 3], [1, 2, 3]]);
   assert.equal(ops(m, { constants: new Map([['axes', i64([1], [-1])]]) }), ['Squeeze(x)->(y) dims=[2]']);
 });
 

@@ -86,8 +86,8 @@ const pool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {
   const x = c.in(0);
   const g = geometry(c, x, kernel);
   const n = kernel.length;
-  if (g.dilations.some((d) => d !== 1)) c.fail(`dilations [${g.dilations.join(', ')}]: Caffe2 pooling has no dilation`);
-  const includePad = type === 'AveragePool' && c.attrs.int('count_include_pad', 0) === 1;
+  // ONNX counts the taps inside the padded input; without pads that is the clipped count
+  const includePad = type === 'AveragePool' && c.attrs.int('count_include_pad', 0) === 1 && g.pads.some((p) => p > 0);
   if (c.attrs.int('ceil_mode', 0) === 1) {
     const dims = spatialDims(c, x, n, 'ceil_mode=1');
     for (let i = 0; i < n; i++) {
@@ -99,7 +99,8 @@ const pool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {
       g.pads[i + n] = g.pads[i + n]! + extra;
     }
   }
-  c.emit(type, [x], [c.out(0)], convArgs(c, g, type === 'AveragePool' ? ['count_include_pad'] : [], ['dilations']));
+  const drop = g.dilations.every((d) => d === 1) ? ['dilations'] : [];
+  c.emit(type, [x], [c.out(0)], convArgs(c, g, includePad ? ['count_include_pad'] : [], drop));
 };
 
 const globalPool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {

@@ -144,18 +144,24 @@ const argMaxMin = (type: 'ArgMax' | 'ArgMin') => (c: RuleCtx): void => {
   c.emit(type, [x], [c.out(0)], { axis: I(axis), keepdims: I(c.attrs.int('keepdims', 1)) });
 };
 
-/** TopK; the k smallest are the k largest of -x (negation is exact and keeps the tie order). */
+/**
+ * TopK; the k smallest are the k largest of -x (negation is exact and keeps the tie order). K
+ * becomes the `k` arg when constant, else Caffe2 TopK's second input.
+ */
 const topK = (c: RuleCtx): void => {
   c.only('k', 'axis', 'largest', 'sorted');
   const x = c.in(0);
-  const k = c.opset < 10 ? c.attrs.int('k') : c.constInts(c.in(1), 'K')[0];
-  if (k === undefined) c.fail("attribute 'k' is required");
+  const kIn = c.opset < 10 ? undefined : c.in(1);
+  const k = c.opset < 10 ? c.attrs.int('k') : c.maybeConstInts(kIn!)?.[0];
+  if (k === undefined && !kIn) c.fail("attribute 'k' is required");
   let axis = c.attrs.int('axis', -1);
   if (axis < 0) axis = normAxis(c, axis, c.rank(x));
-  if (c.attrs.int('largest', 1) === 1) { c.emit('TopK', [x], [c.out(0), c.out(1)], { k: I(k), axis: I(axis) }); return; }
+  const args = k === undefined ? { axis: I(axis) } : { k: I(k), axis: I(axis) };
+  const ins = (v: string): string[] => (k === undefined ? [v, kIn!] : [v]);
+  if (c.attrs.int('largest', 1) === 1) { c.emit('TopK', ins(x), [c.out(0), c.out(1)], args); return; }
   const neg = c.dummy(), vals = c.dummy();
   c.emit('Negative', [x], [neg]);
-  c.emit('TopK', [neg], [vals, c.out(1)], { k: I(k), axis: I(axis) });
+  c.emit('TopK', ins(neg), [vals, c.out(1)], args);
   c.emit('Negative', [vals], [c.out(0)]);
 };
 

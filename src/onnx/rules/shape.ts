@@ -1,7 +1,7 @@
 // Shape ops: Reshape and Concat carry Caffe2's extra output (old_shape / split_info) under a
 // dummy name (caffe2/onnx/backend.cc CreateReshape, CreateConcat); Squeeze/Unsqueeze axes become
-// `dims`, Transpose perm `axes`. Axes given as tensor inputs (opset 13+) must be constants and
-// become arguments; negative axes are made positive with the input rank.
+// `dims`, Transpose perm `axes`. Axes given as tensor inputs (opset 13+) become arguments when
+// they are constants (negative axes made positive with the rank), else the ops' `dims` input.
 
 import { Tensor } from '../../core/tensor.js';
 import type { RuleCtx } from '../context.js';
@@ -17,13 +17,10 @@ const reshape = (c: RuleCtx): void => {
     c.emit('Reshape', [x], [c.out(0), c.dummy()], { shape: INTS(shape) });
     return;
   }
-  const shape = c.in(1);
-  if (c.attrs.int('allowzero', 0)) {
-    // Caffe2 reads a 0 as "copy this dim"; with allowzero it means a zero-size dim
-    const v = c.constInts(shape, 'shape with allowzero=1');
-    if (v.includes(0)) c.fail('allowzero=1 with a 0 in the shape (a zero-size dim) has no Caffe2 form');
-  }
-  c.emit('Reshape', [x, shape], [c.out(0), c.dummy()]);
+  // allowzero=1 makes a 0 a zero-size dim instead of "copy this dim". ONNX accepts a 0 there
+  // only for an empty input (the element counts must agree), and Caffe2's Reshape leaves the
+  // zeros of an empty input alone: the plain Reshape is exact for every input ONNX accepts.
+  c.emit('Reshape', [x, c.in(1)], [c.out(0), c.dummy()]);
 };
 
 const flatten = (c: RuleCtx): void => {
@@ -39,14 +36,22 @@ const flatten = (c: RuleCtx): void => {
   c.emit('Flatten', [x], [c.out(0)], { axis: I(axis) });
 };
 
-/** Squeeze/Unsqueeze axes: the attribute before opset 13, a constant input from 13. */
+/** Squeeze/Unsqueeze axes: the attribute before opset 13, an input from 13 (undefined: not constant). */
 function axesOf(c: RuleCtx): number[] | undefined {
   if (c.opset < 13) return c.attrs.ints('axes');
-  return c.input(1) ? c.constInts(c.in(1), 'axes') : undefined;
+  return c.input(1) ? c.maybeConstInts(c.in(1)) : undefined;
+}
+
+/** Axes fed at run time (opset 13+): the op's `dims` input extension takes them as they are. */
+function runtimeAxes(c: RuleCtx, type: 'Squeeze' | 'ExpandDims'): boolean {
+  if (c.opset < 13 || !c.input(1) || c.maybeConstInts(c.in(1))) return false;
+  c.emit(type, [c.in(0), c.in(1)], [c.out(0)]);
+  return true;
 }
 
 const squeeze = (c: RuleCtx): void => {
   c.only('axes');
+  if (runtimeAxes(c, 'Squeeze')) return;
   const x = c.in(0);
   let dims = axesOf(c);
   if (!dims) {
@@ -61,6 +66,7 @@ const squeeze = (c: RuleCtx): void => {
 
 const unsqueeze = (c: RuleCtx): void => {
   c.only('axes');
+  if (runtimeAxes(c, 'ExpandDims')) return;
   const x = c.in(0);
   let dims = axesOf(c);
   if (!dims) c.fail('axes are required');

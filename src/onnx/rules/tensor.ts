@@ -30,8 +30,13 @@ const split = (c: RuleCtx): void => {
   const x = c.in(0);
   let axis = c.attrs.int('axis', 0);
   if (axis < 0) axis = normAxis(c, axis, c.rank(x));
-  let sizes = c.opset < 13 ? c.attrs.ints('split') : c.input(1) ? c.constInts(c.in(1), 'split') : undefined;
   const outs = c.node.outputs.slice();
+  if (c.opset >= 13 && c.input(1) && !c.maybeConstInts(c.in(1))) {
+    // sizes fed at run time: Caffe2's Split takes them as its second input
+    c.emit('Split', [x, c.in(1)], outs.map((o) => o || c.dummy()), { axis: I(axis) });
+    return;
+  }
+  let sizes = c.opset < 13 ? c.attrs.ints('split') : c.input(1) ? c.constInts(c.in(1), 'split') : undefined;
   const parts = c.attrs.int('num_outputs');
   if (!sizes && parts !== undefined) {
     // opset 18: ceil-sized chunks, the last one smaller
@@ -110,11 +115,12 @@ function castTarget(c: RuleCtx, onnxType: number | string): number {
 }
 
 const cast = (c: RuleCtx): void => {
-  c.only('to', 'saturate');
   const a = c.attrs.get('to');
   if (!a) c.fail("attribute 'to' is required");
-  // Cast-1 named the type as a string; Cast-6 on takes the enum
+  // Cast-1 named the type as a string; Cast-6 on takes the enum. The type is checked first: it
+  // is the real reason a float8 cast (with its round_mode/saturate attributes) cannot lower.
   const to = castTarget(c, a.type === 'string' ? c.attrs.str('to', '') : c.attrs.int('to', 0));
+  c.only('to', 'saturate');
   c.emit('Cast', [c.in(0)], [c.out(0)], { to: I(to) });
 };
 
@@ -205,7 +211,12 @@ const randomFill = (type: 'GaussianFill' | 'UniformFill') => (c: RuleCtx): void 
   c.emit(type, [], [c.out(0)], args);
 };
 
+/** Sequence ops: a Caffe2 net holds tensors only. */
+const sequence: RuleSet = { '1+': (c) => c.fail(`${c.node.opType} works on a sequence of tensors, which a Caffe2 net (tensors only) cannot hold`) };
+
 export const TENSOR_RULES: Readonly<Record<string, RuleSet>> = {
+  SplitToSequence: sequence, SequenceConstruct: sequence, SequenceEmpty: sequence, SequenceInsert: sequence,
+  SequenceAt: sequence, SequenceErase: sequence, SequenceLength: sequence, ConcatFromSequence: sequence, SequenceMap: sequence,
   Concat: { '1+': concat },
   Split: { '1+': split },
   Slice: { '1+': slice },
