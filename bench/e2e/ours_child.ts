@@ -1,0 +1,131 @@
+// One measurement of our runtime in a fresh process (see common.ts): load the converted model,
+// one cold run (its peak RSS is the figure reported), then the timed runs; per-op events of every
+// run give the FLOP count and, for the best run, `caffe2-ts run --profile`'s table.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Caffe2Model, type LoadOptions } from '../../src/caffe2/model.js';
+import type { OpEvent, RunOptions } from '../../src/caffe2/runner.js';
+import { profileTable } from '../../src/cli/run.js';
+import type { Tensor } from '../../src/core/tensor.js';
+import { Detectron2Predictor } from '../../src/detectron2/api.js';
+import { decodeImage } from '../../src/detectron2/decode.js';
+import { readNetDef, readNpyFile } from '../../src/node/files.js';
+import { defaultRegistry } from '../../src/ops/index.js';
+import type { NetDef } from '../../src/proto/caffe2.js';
+import { answer, maxRss, osThreads, sampleOf, timed, type OursSpec, type Result, type RunTime, type Sample, type Variant } from './common.js';
+
+/**
+ * The runtime options a variant maps to, or why this build cannot run it. Today's runtime has
+ * one thread and plain-TS kernels; options the kernel work adds are mapped here as they land.
+ */
+export function runtimeOptions(v: Variant): { load: Partial<LoadOptions>; run: Partial<RunOptions>; note: string } | { skip: string } {
+  if (v.threads !== 1) return { skip: 'this build has no threads option' };
+  if (v.simd !== undefined) return { skip: 'this build has no SIMD switch' };
+  return { load: {}, run: {}, note: 'plain TS kernels, 1 thread' };
+}
+
+/** Multiply-adds x2 of the dense ops in one run, from the op events' shapes. */
+export function denseFlops(events: readonly OpEvent[]): number {
+  let f = 0;
+  for (const e of events) {
+    const w = e.inputs[1]?.shape, out = e.outputs[0];
+    if (!w || !out) continue;
+    if (e.opType === 'Conv' && w.length === 4) f += 2 * out.size * w[1]! * w[2]! * w[3]!;
+    else if (e.opType === 'ConvTranspose' && w.length === 4) f += 2 * e.inputs[0]!.size * w[1]! * w[2]! * w[3]!;
+    else if ((e.opType === 'FC' || e.opType === 'FCTransposed') && w.length === 2) f += 2 * out.size * (e.opType === 'FC' ? w[1]! : w[0]!);
+  }
+  return f;
+}
+
+function setScoreThresh(net: NetDef, v: number): number {
+  let n = 0;
+  for (const op of net.op) {
+    if (op.type !== 'BoxWithNMSLimit') continue;
+    const a = op.arg.find((x) => x.name === 'score_thresh');
+    if (!a) throw new Error('BoxWithNMSLimit has no score_thresh arg');
+    a.f = v;
+    n++;
+  }
+  if (!n) throw new Error('the net has no BoxWithNMSLimit');
+  return n;
+}
+
+function scoreThreshOf(net: NetDef): number | undefined {
+  return net.op.find((o) => o.type === 'BoxWithNMSLimit')?.arg.find((x) => x.name === 'score_thresh')?.f;
+}
+
+function gitCommit(): string | undefined {
+  try { return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return undefined; }
+}
+
+async function main(spec: OursSpec): Promise<void> {
+  const opts = runtimeOptions(spec.variant);
+  if ('skip' in opts) { answer({ skipped: opts.skip }); return; }
+
+  const [model, load] = await timed(() => {
+    const predict = readNetDef(join(spec.modelDir, 'model.pb'));
+    const init = readNetDef(join(spec.modelDir, 'model_init.pb'));
+    if (spec.scoreThresh !== undefined) setScoreThresh(predict, spec.scoreThresh);
+    return new Caffe2Model(predict, init, { registry: defaultRegistry, predictFile: 'model.pb', initFile: 'model_init.pb', ...opts.load });
+  });
+  const rssAfterLoad = maxRss();
+  let events: OpEvent[] = [];
+  const run: RunOptions = { ...opts.run, onOp: (e) => { events.push(e); } };
+  const result: Partial<Result> = { load, rssAfterLoad, options: opts.note, weightBytes: model.weightStats().bytes, scoreThresh: scoreThreshOf(model.predictNet) };
+  const v = gitCommit();
+  if (v) result.version = v;
+
+  let once: () => Promise<{ outputs: Map<string, Tensor>; split?: { pre: number; net: number; post: number } }>;
+  if (spec.mode === 'full') {
+    const predictor = new Detectron2Predictor(model, { run });
+    const img = decodeImage(new Uint8Array(readFileSync(spec.image!)), spec.image);
+    once = async () => { const p = predictor.predict(img); return { outputs: p.outputs, split: p.ms }; };
+  } else {
+    const data = readNpyFile(spec.data!), imInfo = readNpyFile(spec.imInfo!);
+    // the op that writes the last RPN head output: everything GenerateProposals reads is computed by then
+    const gps = model.predictNet.op.filter((o) => o.type === 'GenerateProposals');
+    const wanted = new Set(gps.flatMap((o) => [o.input[0]!, o.input[1]!]));
+    let stopAfter = -1;
+    model.predictNet.op.forEach((o, i) => { if (o.output.some((b) => wanted.has(b))) stopAfter = i; });
+    if (stopAfter < 0) throw new Error('no GenerateProposals inputs found in the net');
+    const feeds = new Map([['data', data], ['im_info', imInfo]]);
+    once = async () => ({ outputs: model.runDetailed(feeds, { ...run, stopAfter }).blobs! });
+  }
+
+  const [first, cold] = await timed(once);
+  result.cold = cold;
+  result.rssPeak = maxRss();
+  result.ruMaxRss = process.resourceUsage().maxRSS * 1024;
+  result.flops = denseFlops(events);
+  const runs: RunTime[] = [];
+  let best = { t: Infinity, events, out: first };
+  for (let r = 0; r < spec.runs; r++) {
+    events = [];
+    const [out, t] = await timed(once);
+    runs.push(t);
+    if (t.wallMs < best.t) best = { t: t.wallMs, events, out };
+  }
+  result.runs = runs;
+  const th = osThreads();
+  if (th !== undefined) result.osThreads = th;
+  const ran = runs.length ? best : { t: cold.wallMs, events, out: first };
+  if (ran.out.split) result.split = ran.out.split;
+  result.profile = profileTable(ran.events, ran.out.split ? ran.out.split.net : ran.t, 12);
+  if (spec.mode === 'full') {
+    const scores = ran.out.outputs.get('score_nms');
+    result.detections = scores ? scores.shape[0] : -1;
+  }
+  if (spec.sample) {
+    const samples: Record<string, Sample> = {};
+    for (const name of spec.sample) {
+      const t = ran.out.outputs.get(name);
+      if (t && t.data instanceof Float32Array) samples[name] = sampleOf(t.data, t.shape);
+    }
+    result.samples = samples;
+  }
+  answer({ result: result as Result });
+}
+
+main(JSON.parse(process.argv[2]!) as OursSpec).catch((e: Error) => answer({ error: `${e.name}: ${e.message}` }));
