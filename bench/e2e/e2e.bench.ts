@@ -5,8 +5,12 @@
 // 320x448. Every measurement is a fresh child process (peak RSS of one run; the peers never share
 // a process). Prepares weights, conversion and peer models first (cached under .cache/).
 //
-// usage: npm run bench:e2e -- [--model big,golden] [--threads 1,2] [--runs N] [--score-thresh X]
-//          [--peers ort-web,ort-node | --no-peers] [--only whole,backbone] [--quick] [--verbose]
+// usage: npm run bench:e2e -- [--model big,golden] [--threads 1,2] [--ours simd:1,simd:2,plain:1]
+//          [--runs N] [--score-thresh X] [--peers ort-web,ort-node | --no-peers]
+//          [--only whole,backbone] [--quick] [--verbose]
+//   --threads         thread counts of the peers (and of ours unless --ours is given)
+//   --ours            our variants: simd:N (WebAssembly SIMD kernels, N threads), plain:N (plain
+//                     TypeScript kernels); default: simd at every --threads count, plus plain:1
 //   --score-thresh X  also runs the whole net with BoxWithNMSLimit's score_thresh lowered to X
 //                     (patched in the loaded net), so the mask head sees a full set of detections
 //   --quick           the golden model only, 1 timed run: a smoke test of the harness
@@ -39,7 +43,12 @@ const peersWanted = flag('no-peers') ? [] : list('peers', 'ort-web,ort-node');
 const parts = list('only', 'whole,backbone');
 const scoreThresh = opt('score-thresh') !== undefined ? Number(opt('score-thresh')) : undefined;
 const runsFor = (m: string): number => (opt('runs') !== undefined ? Number(opt('runs')) : quick ? 1 : m === 'big' ? 2 : 5);
-const variants: Variant[] = threads.map((t) => ({ threads: t }));
+const variants: Variant[] = (opt('ours') !== undefined ? list('ours', '') : [...threads.map((t) => `simd:${t}`), 'plain:1']).map((v) => {
+  const m = /^(simd|plain):(\d+)$/.exec(v);
+  if (!m) throw new Error(`--ours takes simd:N or plain:N, got '${v}'`);
+  return { simd: m[1] === 'simd', threads: Number(m[2]) };
+});
+const vname = (v: Variant): string => `${v.simd ? 'simd' : 'plain'}, ${v.threads} thr`;
 
 const s = (ms: number | undefined): string => fmt(ms === undefined ? undefined : ms / 1000, ms !== undefined && ms < 10_000 ? 3 : 2);
 const mb = (b: number | undefined): string => fmt(b === undefined ? undefined : b / 1e6, 0);
@@ -51,15 +60,15 @@ function rowsFor(p: Prepared): Row[] {
   const sample = [...p.rpnOutputs, ...p.features];
   for (const v of variants) {
     if (parts.includes('whole')) {
-      rows.push({ label: `ours: whole Mask R-CNN (image -> detections), ${v.threads} thr`, part: 'whole', runtime: 'ours', threads: v.threads,
+      rows.push({ label: `ours: whole Mask R-CNN (image -> detections), ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads,
         spec: { kind: 'ours', modelDir: p.modelDir, mode: 'full', image: p.image, variant: v, runs } });
       if (scoreThresh !== undefined) {
-        rows.push({ label: `ours: whole, score_thresh ${scoreThresh}, ${v.threads} thr`, part: 'whole', runtime: 'ours', threads: v.threads,
+        rows.push({ label: `ours: whole, score_thresh ${scoreThresh}, ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads,
           spec: { kind: 'ours', modelDir: p.modelDir, mode: 'full', image: p.image, variant: v, runs, scoreThresh } });
       }
     }
     if (parts.includes('backbone')) {
-      rows.push({ label: `ours: backbone part, ${v.threads} thr`, part: 'backbone', runtime: 'ours', threads: v.threads,
+      rows.push({ label: `ours: backbone part, ${vname(v)}`, part: 'backbone', runtime: 'ours', threads: v.threads,
         spec: { kind: 'ours', modelDir: p.modelDir, mode: 'backbone', data: p.data, imInfo: p.imInfo, variant: v, runs, sample } });
     }
   }
@@ -123,10 +132,10 @@ function report(p: Prepared, rows: Row[]): void {
   }));
   console.log('(peak RSS: VmHWM of the child; ru_maxrss: process.resourceUsage().maxRSS, which on Linux starts at the parent\'s RSS at fork.\n'
     + ' weights: the whole model\'s for our runs (our backbone run loads the whole net), the backbone part\'s for the peers)');
-  const prof = [...wholes].sort((a, b) => b.threads - a.threads)[0] ?? oursB[0];
+  const prof = [...wholes].sort((a, b) => best(a.answer!.result!).wallMs - best(b.answer!.result!).wallMs)[0] ?? oursB[0];
   if (prof?.answer?.result?.profile) {
     const res = prof.answer.result;
-    console.log(`\nprofile of ${prof.label} (net only, best run; as \`caffe2-ts run --profile\` prints it):`);
+    console.log(`\nprofile of the fastest, ${prof.label} (net only, best run; as \`caffe2-ts run --profile\` prints it):`);
     if (res.split) console.log(`pre-processing ${fmt(res.split.pre, 1)} ms, net ${fmt(res.split.net, 1)} ms, post-processing ${fmt(res.split.post, 1)} ms`);
     console.log(res.profile);
   }

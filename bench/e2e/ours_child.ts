@@ -16,14 +16,38 @@ import { defaultRegistry } from '../../src/ops/index.js';
 import type { NetDef } from '../../src/proto/caffe2.js';
 import { answer, maxRss, osThreads, sampleOf, timed, type OursSpec, type Result, type RunTime, type Sample, type Variant } from './common.js';
 
+/** The engine a loaded model reports (kernel work: `model.exec`), if this build has one. */
+interface ExecInfo { simd: boolean; threads: number }
+function execOf(model: Caffe2Model): ExecInfo | null | undefined {
+  const m = model as unknown as { exec?: ExecInfo | null };
+  return 'exec' in m ? m.exec ?? null : undefined;
+}
+
 /**
- * The runtime options a variant maps to, or why this build cannot run it. Today's runtime has
- * one thread and plain-TS kernels; options the kernel work adds are mapped here as they land.
+ * Load options for a variant: `simd` and `threads` (with Node's worker spawner from src/node)
+ * as the kernel engine takes them. Looked up at run time, so the bench runs on builds with and
+ * without them; what the model really runs on is checked after loading (checkVariant).
  */
-export function runtimeOptions(v: Variant): { load: Partial<LoadOptions>; run: Partial<RunOptions>; note: string } | { skip: string } {
-  if (v.threads !== 1) return { skip: 'this build has no threads option' };
-  if (v.simd !== undefined) return { skip: 'this build has no SIMD switch' };
-  return { load: {}, run: {}, note: 'plain TS kernels, 1 thread' };
+export async function runtimeOptions(v: Variant): Promise<Record<string, unknown>> {
+  const node = await import('../../src/node/index.js') as Record<string, unknown>;
+  const o: Record<string, unknown> = { simd: v.simd, threads: v.threads };
+  if (v.threads > 1 && typeof node['nodeWorkerSpawner'] === 'function') o['spawnWorker'] = node['nodeWorkerSpawner'];
+  return o;
+}
+
+/** What the loaded model runs on, or why it cannot run the variant. */
+function checkVariant(model: Caffe2Model, v: Variant): { note: string } | { skip: string } {
+  const ex = execOf(model);
+  if (ex === undefined) {
+    // a build before the kernel engine: plain TypeScript on one thread
+    if (v.threads !== 1) return { skip: 'this build has no threads option' };
+    if (v.simd) return { skip: 'this build has no SIMD kernels' };
+    return { note: 'plain TS kernels, 1 thread (no engine in this build)' };
+  }
+  const simd = !!ex?.simd, threads = ex?.threads ?? 1;
+  if (simd !== v.simd) return { skip: v.simd ? 'no WebAssembly SIMD here' : 'SIMD cannot be switched off' };
+  if (threads !== v.threads) return { skip: `asked for ${v.threads} threads, the engine has ${threads}` };
+  return { note: `${simd ? 'WASM SIMD' : 'plain TS'} kernels, ${threads} thread${threads > 1 ? 's' : ''}` };
 }
 
 /** Multiply-adds x2 of the dense ops in one run, from the op events' shapes. */
@@ -61,19 +85,19 @@ function gitCommit(): string | undefined {
 }
 
 async function main(spec: OursSpec): Promise<void> {
-  const opts = runtimeOptions(spec.variant);
-  if ('skip' in opts) { answer({ skipped: opts.skip }); return; }
-
+  const loadOpts = await runtimeOptions(spec.variant);
   const [model, load] = await timed(() => {
     const predict = readNetDef(join(spec.modelDir, 'model.pb'));
     const init = readNetDef(join(spec.modelDir, 'model_init.pb'));
     if (spec.scoreThresh !== undefined) setScoreThresh(predict, spec.scoreThresh);
-    return new Caffe2Model(predict, init, { registry: defaultRegistry, predictFile: 'model.pb', initFile: 'model_init.pb', ...opts.load });
+    return new Caffe2Model(predict, init, { registry: defaultRegistry, predictFile: 'model.pb', initFile: 'model_init.pb', ...loadOpts } as LoadOptions);
   });
   const rssAfterLoad = maxRss();
+  const check = checkVariant(model, spec.variant);
+  if ('skip' in check) { answer({ skipped: check.skip }); return; }
   let events: OpEvent[] = [];
-  const run: RunOptions = { ...opts.run, onOp: (e) => { events.push(e); } };
-  const result: Partial<Result> = { load, rssAfterLoad, options: opts.note, weightBytes: model.weightStats().bytes, scoreThresh: scoreThreshOf(model.predictNet) };
+  const run: RunOptions = { onOp: (e) => { events.push(e); } };
+  const result: Partial<Result> = { load, rssAfterLoad, options: check.note, weightBytes: model.weightStats().bytes, scoreThresh: scoreThreshOf(model.predictNet) };
   const v = gitCommit();
   if (v) result.version = v;
 
