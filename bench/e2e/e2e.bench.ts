@@ -26,7 +26,7 @@ import { fmt, table } from '../kernels/bench_util.js';
 import { runChild, type ChildAnswer, type Result, type Sample, type Spec, type Variant } from './common.js';
 import type { Prepared } from './prepare.js';
 
-interface Row { label: string; part: 'whole' | 'backbone'; runtime: string; threads: number; spec: Spec; answer?: ChildAnswer }
+interface Row { label: string; part: 'whole' | 'backbone'; runtime: string; threads: number; simd?: boolean; lowered?: boolean; spec: Spec; answer?: ChildAnswer }
 
 function opt(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -60,15 +60,15 @@ function rowsFor(p: Prepared): Row[] {
   const sample = [...p.rpnOutputs, ...p.features];
   for (const v of variants) {
     if (parts.includes('whole')) {
-      rows.push({ label: `ours: whole Mask R-CNN (image -> detections), ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads,
+      rows.push({ label: `ours: whole Mask R-CNN (image -> detections), ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads, simd: v.simd,
         spec: { kind: 'ours', modelDir: p.modelDir, mode: 'full', image: p.image, variant: v, runs } });
       if (scoreThresh !== undefined) {
-        rows.push({ label: `ours: whole, score_thresh ${scoreThresh}, ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads,
+        rows.push({ label: `ours: whole, score_thresh ${scoreThresh}, ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads, simd: v.simd, lowered: true,
           spec: { kind: 'ours', modelDir: p.modelDir, mode: 'full', image: p.image, variant: v, runs, scoreThresh } });
       }
     }
     if (parts.includes('backbone')) {
-      rows.push({ label: `ours: backbone part, ${vname(v)}`, part: 'backbone', runtime: 'ours', threads: v.threads,
+      rows.push({ label: `ours: backbone part, ${vname(v)}`, part: 'backbone', runtime: 'ours', threads: v.threads, simd: v.simd,
         spec: { kind: 'ours', modelDir: p.modelDir, mode: 'backbone', data: p.data, imInfo: p.imInfo, variant: v, runs, sample } });
     }
   }
@@ -113,6 +113,23 @@ function report(p: Prepared, rows: Row[]): void {
   const wholes = ok.filter((r) => r.runtime === 'ours' && r.part === 'whole');
   const oursB = ok.filter((r) => r.runtime === 'ours' && r.part === 'backbone');
   const peers = ok.filter((r) => r.runtime !== 'ours');
+  // thread for thread: our fastest kernels (SIMD if it ran, else plain) against each peer
+  const pick = (rs: Row[], t: number): Row | undefined => rs.filter((r) => r.threads === t && !r.lowered).sort((a, b) => Number(!!b.simd) - Number(!!a.simd))[0];
+  const sec = (r: Row | undefined): number | undefined => (r ? best(r.answer!.result!).wallMs : undefined);
+  const ratio = (a: number | undefined, b: number | undefined): string => fmt(a !== undefined && b !== undefined ? a / b : undefined, 3);
+  if (peers.length) {
+    console.log('\nheadline, thread for thread (ratio = peer s / our s; above 1 = ours faster; ours = SIMD kernels where they ran):');
+    const low = wholes.some((r) => r.lowered);
+    const lowName = `whole@${scoreThresh}`;
+    table(['threads', 'ours whole s', 'ours backbone s', 'ort-web backbone s', 'ort-node backbone s', 'whole vs ort-web', 'whole vs ort-node', 'backbone vs ort-web', 'backbone vs ort-node',
+      ...(low ? [`ours ${lowName} s`, `${lowName} vs ort-web`, `${lowName} vs ort-node`] : [])],
+    threads.map((t) => {
+      const w = sec(pick(wholes, t)), b = sec(pick(oursB, t));
+      const l = sec(wholes.filter((r) => r.threads === t && r.lowered).sort((a, b2) => Number(!!b2.simd) - Number(!!a.simd))[0]);
+      const web = sec(peers.find((q) => q.runtime === 'ort-web' && q.threads === t)), node = sec(peers.find((q) => q.runtime === 'ort-node' && q.threads === t));
+      return [String(t), s(w), s(b), s(web), s(node), ratio(web, w), ratio(node, w), ratio(web, b), ratio(node, b), ...(low ? [s(l), ratio(web, l), ratio(node, l)] : [])];
+    }));
+  }
   if (peers.length && (wholes.length || oursB.length)) {
     console.log('\nratios (peer s / our s; above 1 = ours faster):');
     const head = ['ours', ...peers.map((r) => `${r.runtime} ${r.threads} thr`)];
@@ -162,6 +179,8 @@ for (const p of prepared) {
   report(p, rows);
   const versions = [...new Set(rows.map((r) => r.answer?.result?.version).filter(Boolean))];
   console.log(`\nversions: ${versions.join(', ')}`);
+  // the samples served the agreement check; the file keeps the figures
+  for (const r of rows) if (r.answer?.result) delete r.answer.result.samples;
   all[p.name] = { title: p.title, rows: rows.map((r) => ({ label: r.label, answer: r.answer })) };
 }
 mkdirSync(join(process.cwd(), '.cache', 'e2e'), { recursive: true });
