@@ -10,9 +10,12 @@
 //          [--only whole,backbone] [--quick] [--verbose]
 //   --threads         thread counts of the peers (and of ours unless --ours is given)
 //   --ours            our variants: simd:N (WebAssembly SIMD kernels, N threads), plain:N (plain
-//                     TypeScript kernels); default: simd at every --threads count, plus plain:1
+//                     TypeScript kernels); default: simd at every --threads count, plus plain:1 on
+//                     the golden model (on the big one plain TS takes minutes a run)
 //   --score-thresh X  also runs the whole net with BoxWithNMSLimit's score_thresh lowered to X
 //                     (patched in the loaded net), so the mask head sees a full set of detections
+//                     (default 0.001: with the big model's random weights, 0.05 leaves about 30 of
+//                     100; `off` runs the model's own threshold only)
 //   --quick           the golden model only, 1 timed run: a smoke test of the harness
 // Seconds are wall time of the best timed run (CPU time next to it); ratios are peer time / our
 // time, from this one run (above 1: ours is faster).
@@ -21,7 +24,7 @@ import { fork } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fmt, table } from '../kernels/bench_util.js';
 import { runChild, type ChildAnswer, type Result, type Sample, type Spec, type Variant } from './common.js';
 import type { Prepared } from './prepare.js';
@@ -41,9 +44,11 @@ const models = quick ? ['golden'] : list('model', 'big,golden');
 const threads = list('threads', '1,2').map(Number);
 const peersWanted = flag('no-peers') ? [] : list('peers', 'ort-web,ort-node');
 const parts = list('only', 'whole,backbone');
-const scoreThresh = opt('score-thresh') !== undefined ? Number(opt('score-thresh')) : undefined;
+const scoreThresh = opt('score-thresh') === 'off' ? undefined : Number(opt('score-thresh') ?? 0.001);
+if (scoreThresh !== undefined && !(scoreThresh >= 0 && scoreThresh < 1)) throw new Error(`--score-thresh is in [0, 1) or off, got '${opt('score-thresh')}'`);
 const runsFor = (m: string): number => (opt('runs') !== undefined ? Number(opt('runs')) : quick ? 1 : m === 'big' ? 2 : 5);
-const variants: Variant[] = (opt('ours') !== undefined ? list('ours', '') : [...threads.map((t) => `simd:${t}`), 'plain:1']).map((v) => {
+/** Our variants for a model: --ours, else SIMD at every thread count (plus plain TS on one thread for the small model). */
+const variantsFor = (model: string): Variant[] => (opt('ours') !== undefined ? list('ours', '') : [...threads.map((t) => `simd:${t}`), ...(model === 'big' ? [] : ['plain:1'])]).map((v) => {
   const m = /^(simd|plain):(\d+)$/.exec(v);
   if (!m) throw new Error(`--ours takes simd:N or plain:N, got '${v}'`);
   return { simd: m[1] === 'simd', threads: Number(m[2]) };
@@ -52,13 +57,14 @@ const vname = (v: Variant): string => `${v.simd ? 'simd' : 'plain'}, ${v.threads
 
 const s = (ms: number | undefined): string => fmt(ms === undefined ? undefined : ms / 1000, ms !== undefined && ms < 10_000 ? 3 : 2);
 const mb = (b: number | undefined): string => fmt(b === undefined ? undefined : b / 1e6, 0);
+const rel = (f: string): string => relative(process.cwd(), f);
 const best = (r: Result): { wallMs: number; cpuMs: number } => (r.runs.length ? r.runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a)) : r.cold);
 
 function rowsFor(p: Prepared): Row[] {
   const rows: Row[] = [];
   const runs = runsFor(p.name);
   const sample = [...p.rpnOutputs, ...p.features];
-  for (const v of variants) {
+  for (const v of variantsFor(p.name)) {
     if (parts.includes('whole')) {
       rows.push({ label: `ours: whole Mask R-CNN (image -> detections), ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads, simd: v.simd,
         spec: { kind: 'ours', modelDir: p.modelDir, mode: 'full', image: p.image, variant: v, runs } });
@@ -155,6 +161,7 @@ function report(p: Prepared, rows: Row[]): void {
     console.log(`\nprofile of the fastest, ${prof.label} (net only, best run; as \`caffe2-ts run --profile\` prints it):`);
     if (res.split) console.log(`pre-processing ${fmt(res.split.pre, 1)} ms, net ${fmt(res.split.net, 1)} ms, post-processing ${fmt(res.split.post, 1)} ms`);
     console.log(res.profile);
+    console.log(`(the same table from the CLI, the net alone: caffe2-ts run ${rel(p.modelDir)} --input data=${rel(p.data)} --input im_info=${rel(p.imInfo)} --profile)`);
   }
 }
 
