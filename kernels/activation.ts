@@ -99,6 +99,11 @@ export function sqrtF32(out: Float32Array, x: Float32Array): void {
   for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]!);
 }
 
+/** Largest integer <= x (floor_op.cc), float32 or float64 storage. */
+export function floorFloat(out: FloatArray, x: FloatArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = Math.floor(x[i]!);
+}
+
 /** |x| for float and int32 storage (int32 |INT_MIN| wraps to INT_MIN, as in C++). */
 export function absNum(out: SignedArray, x: SignedArray): void {
   for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]!);

@@ -3,7 +3,8 @@
 // leaky_relu_op.cc (max(x,0) + min(x,0)*alpha), sigmoid_op.cc (1/(1+exp(-x))), tanh_op.cc,
 // exp/log/sqrt/abs/negative_op.cc, clip_op.cc (min(max(x, lo), hi)), scale_op.cc, pow_op.cc,
 // elu_op.cc ((x < 0).select(alpha*(exp(x)-1), x)), selu_op.cc (scale*(x > 0 ? x : alpha*exp(x)-alpha)),
-// softplus_op.cc (log(exp(x)+1)), softsign_op.cc (x/(1+|x|)), prelu_op.cc (max(x,0) + min(x,0)*w[c]).
+// softplus_op.cc (log(exp(x)+1)), softsign_op.cc (x/(1+|x|)), prelu_op.cc (max(x,0) + min(x,0)*w[c]),
+// floor_op.cc.
 
 import type { FloatArray, SignedArray } from '../activation.js';
 
@@ -59,6 +60,16 @@ export function logF32(out: Float32Array, x: Float32Array): void {
 
 export function sqrtF32(out: Float32Array, x: Float32Array): void {
   for (let i = 0; i < x.length; i++) out[i] = f(Math.sqrt(x[i]!));
+}
+
+/** floor as x minus its non-negative fractional part (x - x mod 1, mod taken toward -inf). */
+export function floorFloat(out: FloatArray, x: FloatArray): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (!Number.isFinite(v) || Number.isInteger(v)) { out[i] = v; continue; }
+    const frac = v % 1;
+    out[i] = v - (frac < 0 ? frac + 1 : frac);
+  }
 }
 
 export function absNum(out: SignedArray, x: SignedArray): void {

@@ -20,6 +20,8 @@ import PRelu from './PRelu.js';
 import Selu from './Selu.js';
 import Softplus from './Softplus.js';
 import Softsign from './Softsign.js';
+import Floor from './Floor.js';
+import Assert from './Assert.js';
 import AveragePool from './AveragePool.js';
 import BatchMatMul from './BatchMatMul.js';
 import Conv from './Conv.js';
@@ -125,7 +127,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   GivenTensorBoolFill, GivenTensorStringFill, GivenTensorFp16Fill, GivenTensorByteStringToUInt8Fill,
   GaussianFill, UniformFill, UniformIntFill, XavierFill, MSRAFill, RangeFill, LengthsRangeFill,
   // activations and elementwise math
-  Relu, LeakyRelu, PRelu, Elu, Selu, Softplus, Softsign, Sigmoid, Tanh, Softmax, Exp, Log, Sqrt, Abs, Negative, Clip, Pow, Scale, Dropout,
+  Relu, LeakyRelu, PRelu, Elu, Selu, Softplus, Softsign, Sigmoid, Tanh, Softmax, Exp, Log, Sqrt, Abs, Negative, Floor, Clip, Pow, Scale, Dropout,
   Add, Sub, Mul, Div, Sum, Max, Min, EQ, NE, LT, LE, GT, GE, And, Or, Xor, Not,
   // reductions
   ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceFrontSum, ReduceBackSum, ReduceFrontMean, ReduceBackMean,
@@ -135,7 +137,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   // shape and tensor ops
   Reshape, Flatten, FlattenToVec, Squeeze, ExpandDims, Transpose, Concat, Split, Slice, Shape, Gather, BatchGather,
   Cast, Range, ScatterAssign, Conditional, PadImage, NumpyTile,
-  Copy, Alias, AliasWithName, EnsureCPUOutput, CopyGPUToCPU, CopyCPUToGPU,
+  Copy, Alias, AliasWithName, EnsureCPUOutput, CopyGPUToCPU, CopyCPUToGPU, Assert,
   // detection
   GenerateProposals, BBoxTransform, BoxWithNMSLimit, CollectRpnProposals, DistributeFpnProposals, CollectAndDistributeFpnRpnProposals, RoIAlign, RoIAlignRotated, BatchPermutation, HeatmapMaxKeypoint,
 ];

@@ -117,6 +117,20 @@ test('hand-computed: elu, selu, softplus, softsign, prelu', () => {
   assert.equal(Array.from(p), [-0.5, 2, -0.75, 4, -2.5, -3, 7, -2]);
 });
 
+test('floor: fast == reference (x minus its fractional part) on float32 and float64, specials included', () => {
+  const specials = [-0, 0.5, -0.5, 1e-300, -1e-300, 2 ** 52 + 0.5, -(2 ** 53), Infinity, -Infinity, NaN, 2.9999999999999996];
+  fc.assert(fc.property(fc.integer({ min: 0, max: 100 }), seed, (n, s) => {
+    const x = Float64Array.from([...specials, ...Array.from(seededFloats(n, s, -50, 50), (v) => v * 1.0000001)]);
+    const a = new Float64Array(x.length), b = new Float64Array(x.length);
+    fast.floorFloat(a, x); ref.floorFloat(b, x);
+    assert.equal(Array.from(a), Array.from(b));
+    assert.ok(Object.is(a[0], -0));
+    const x32 = Float32Array.from(x), c = new Float32Array(x32.length), d = new Float32Array(x32.length);
+    fast.floorFloat(c, x32); ref.floorFloat(d, x32);
+    assert.equal(Array.from(c), Array.from(d));
+  }), PROP);
+});
+
 test('property: elu, selu, softplus, per-channel prelu fast == reference (one rounding apart at most)', () => {
   fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 5 }), seed, (n, C, s) => {
     const x = seededFloats(n, s, -40, 40);
