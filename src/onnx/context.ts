@@ -240,7 +240,7 @@ export class RuleCtx {
   constFloats(name: string, what: string): number[] { return this.constInts(name, what); }
 
   /** Values of an input when it is a constant, else undefined (it arrives at run time). */
-  maybeConstInts(name: string): number[] | undefined {
+  maybeConstValues(name: string): number[] | undefined {
     if (this.s.poisoned(name)) throw new MissingInfoError(`needs the value of '${name}'`, this.where, name);
     const t = this.s.constant(name);
     if (!t) return undefined;

@@ -184,13 +184,16 @@ export function groupNormFromAten(g: Caffe2Graph): number {
   return n;
 }
 
-/** Drops ops none of whose outputs is used later or is a net output (walking backwards). */
+/**
+ * Drops ops none of whose outputs is used later or is a net output (walking backwards). An op
+ * without outputs (Assert) runs for its check and is kept.
+ */
 export function removeDeadOps(g: Caffe2Graph): number {
   const live = new Set(g.outputs);
   const keep: OperatorDef[] = [];
   for (let i = g.ops.length - 1; i >= 0; i--) {
     const op = g.ops[i]!;
-    if (!op.output.some((o) => live.has(o))) continue;
+    if (op.output.length && !op.output.some((o) => live.has(o))) continue;
     for (const o of op.output) live.delete(o);
     for (const x of op.input) live.add(x);
     keep.push(op);

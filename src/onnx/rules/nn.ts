@@ -152,7 +152,7 @@ const topK = (c: RuleCtx): void => {
   c.only('k', 'axis', 'largest', 'sorted');
   const x = c.in(0);
   const kIn = c.opset < 10 ? undefined : c.in(1);
-  const k = c.opset < 10 ? c.attrs.int('k') : c.maybeConstInts(kIn!)?.[0];
+  const k = c.opset < 10 ? c.attrs.int('k') : c.maybeConstValues(kIn!)?.[0];
   if (k === undefined && !kIn) c.fail("attribute 'k' is required");
   let axis = c.attrs.int('axis', -1);
   if (axis < 0) axis = normAxis(c, axis, c.rank(x));

@@ -8,6 +8,7 @@ import { Tensor } from '../../core/tensor.js';
 import type { RuleCtx } from '../context.js';
 import { F, I, INTS, S } from '../context.js';
 import type { RuleSet } from './index.js';
+import { dynamicResize } from './resize_dynamic.js';
 import { outsideRows, resizeMatrix, type AxisResize } from './resize_matrix.js';
 
 type Linear = 'half_pixel' | 'asymmetric';
@@ -127,17 +128,34 @@ const upsampleV9 = (c: RuleCtx): void => {
   c.emit('ResizeNearest', [x, s], [c.out(0)]);
 };
 
-/** ResizeNearest's pixel choice equals ONNX nearest for these modes (integer upscaling for the half-pixel ones). */
+/**
+ * ResizeNearest's pixel choice equals ONNX nearest for these modes with integer scales, whatever
+ * the input size (for other scales Caffe2's float32 division can round across an integer that
+ * ONNX's double coordinate stays below: `nearestExact` checks those index by index).
+ */
 function nearestMatches(ctm: string, nearestMode: string, sh: number, sw: number): boolean {
-  if (ctm === 'asymmetric' || ctm === 'tf_half_pixel_for_nn') {
-    if (nearestMode === 'floor') return ctm === 'asymmetric' || (isInt(sh) && isInt(sw));
-    return false;
-  }
+  if (ctm === 'asymmetric' || ctm === 'tf_half_pixel_for_nn') return nearestMode === 'floor' && isInt(sh) && isInt(sw);
   if (ctm === 'half_pixel' || ctm === 'pytorch_half_pixel') {
     // src = i + (r + 0.5)/s - 0.5 lies strictly within (i - 0.5, i + 0.5): both roundings give i
     return isInt(sh) && isInt(sw) && (nearestMode === 'round_prefer_floor' || nearestMode === 'round_prefer_ceil');
   }
-  return sh === 1 && sw === 1;
+  // unit scales copy the input, except where tf_crop_and_resize's roi crops it
+  return sh === 1 && sw === 1 && ctm !== 'tf_crop_and_resize';
+}
+
+/**
+ * True when Caffe2's ResizeNearest picks ONNX's pixels on this axis: its length int(in·scale) and
+ * index min(int(o / scale), in - 1), both in float32, against the one-hot rows of ONNX's matrix.
+ */
+function nearestExact(a: AxisResize): boolean {
+  const f = Math.fround, s = f(a.scale);
+  if (Math.trunc(f(a.inLen * s)) !== a.outLen) return false;
+  const m = resizeMatrix(a);
+  for (let o = 0; o < a.outLen; o++) {
+    const i = Math.min(Math.trunc(f(o / s)), a.inLen - 1);
+    for (let j = 0; j < a.inLen; j++) if (m[o * a.inLen + j] !== (j === i ? 1 : 0)) return false;
+  }
+  return true;
 }
 
 const CTMS = ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_half_pixel_for_nn', 'tf_crop_and_resize'];
@@ -165,10 +183,22 @@ const resize = (c: RuleCtx): void => {
   };
   const scalesIn = c.opset < 11 ? c.input(1) : c.input(2);
   const sizesIn = c.opset < 11 ? undefined : c.input(3);
+  // an empty scales input means "use sizes"
+  const useScales = !!scalesIn && c.shape(scalesIn)[0] !== 0;
+  // scales, sizes or roi fed at run time: Caffe2 ops compute the interpolation matrices then
+  const fed = (name: string | undefined): boolean => !!name && !c.maybeConstValues(name);
+  if ((useScales ? fed(scalesIn) : fed(sizesIn)) || (ctm === 'tf_crop_and_resize' && fed(c.input(1)))) {
+    if (!useScales && !sizesIn) c.fail('neither scales nor sizes is given');
+    dynamicResize(c, x, c.out(0), {
+      mode, ctm, nearestMode, cubicA: c.attrs.float('cubic_coeff_a', -0.75), excludeOutside: c.attrs.int('exclude_outside', 0) === 1,
+      antialias: c.attrs.int('antialias', 0) === 1, policy, extrapolation: c.attrs.float('extrapolation_value', 0), axes,
+    }, { ...(useScales ? { scales: scalesIn! } : { sizes: sizesIn! }), ...(c.input(1) ? { roi: c.in(1) } : {}) });
+    return;
+  }
   let scales: number[] | undefined;
   let sizes: number[] | undefined;
-  if (scalesIn) {
-    const v = c.constFloats(scalesIn, 'scales');
+  if (useScales) {
+    const v = c.constFloats(scalesIn!, 'scales');
     if (v.length) scales = expand(v, 1);
   }
   if (!scales && sizesIn) {
@@ -196,7 +226,15 @@ const resize = (c: RuleCtx): void => {
     const f = Math.fround;
     direct = Math.floor(f(inShape[2]! * f(sh))) === sizes[2] && Math.floor(f(inShape[3]! * f(sw))) === sizes[3];
   }
-  if (direct && mode === 'nearest' && nearestMatches(ctm, nearestMode, sh, sw)) {
+  const dims = c.info(x)?.shape;
+  const nearestAxis = (k: number, sc: number): AxisResize => ({
+    inLen: dims![k]!, outLen: sizes ? sizes[k]! : Math.floor(dims![k]! * sc), scale: sc, mode: 'nearest', ctm, nearestMode,
+    cubicA: -0.75, excludeOutside: c.attrs.int('exclude_outside', 0) === 1, antialias: false,
+  });
+  const nearestDirect = (): boolean => (dims && dims.slice(2).every((d) => d >= 0) && ctm !== 'tf_crop_and_resize'
+    ? nearestExact(nearestAxis(2, sh)) && nearestExact(nearestAxis(3, sw))
+    : nearestMatches(ctm, nearestMode, sh, sw));
+  if (direct && mode === 'nearest' && nearestDirect()) {
     c.emit('ResizeNearest', [x], [c.out(0)], { height_scale: F(sh), width_scale: F(sw) });
     return;
   }

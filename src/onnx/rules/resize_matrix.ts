@@ -90,13 +90,19 @@ function source(x: number, a: AxisResize): number | undefined {
   }
 }
 
-/** The n nearest integer positions to x within [lo, hi), smaller ones first on ties, ascending. */
-function neighbours(x: number, n: number, lo: number, hi: number): number[] {
-  const base = Math.floor(x);
+/**
+ * The n positions nearest x, ascending, found as ONNX's reference finds them: in the input padded
+ * by `pad` on both sides, around the double x + pad (smaller first on ties). That rounding can
+ * move the window a place from the one the coefficients were computed for (x = 1e-16: x + pad
+ * rounds to pad), and the reference applies them to it all the same.
+ */
+function neighbours(x: number, n: number, pad: number, inLen: number): number[] {
+  const xp = x + pad, limit = inLen + 2 * pad;
+  const base = Math.floor(xp);
   const cands: number[] = [];
-  for (let i = base - n - 1; i <= base + n + 1; i++) if (i >= lo && i < hi) cands.push(i);
-  cands.sort((p, q) => Math.abs(x - p) - Math.abs(x - q) || p - q);
-  return cands.slice(0, n).sort((p, q) => p - q);
+  for (let i = base - n - 1; i <= base + n + 1; i++) if (i >= 0 && i < limit) cands.push(i);
+  cands.sort((p, q) => Math.abs(xp - p) - Math.abs(xp - q) || p - q);
+  return cands.slice(0, n).sort((p, q) => p - q).map((i) => i - pad);
 }
 
 /** The [outLen, inLen] interpolation matrix of one axis, row-major, float64. */
@@ -110,8 +116,7 @@ export function resizeMatrix(a: AxisResize): Float64Array {
     if (a.mode === 'nearest') c = nearestCoeffs(ratio, a.nearestMode);
     else if (a.mode === 'linear') c = a.antialias && a.scale < 1 ? linearAntialias(ratio, a.scale) : [1 - ratio, ratio];
     else c = a.antialias && a.scale < 1 ? cubicAntialias(ratio, a.scale, a.cubicA) : cubicCoeffs(ratio, a.cubicA);
-    const pad = Math.ceil(c.length / 2);
-    const idx = neighbours(x, c.length, -pad, a.inLen + pad);
+    const idx = neighbours(x, c.length, Math.ceil(c.length / 2), a.inLen);
     if (a.excludeOutside) {
       for (let k = 0; k < idx.length; k++) if (idx[k]! < 0 || idx[k]! >= a.inLen) c[k] = 0;
       const sum = c.reduce((p, q) => p + q, 0);

@@ -39,12 +39,12 @@ const flatten = (c: RuleCtx): void => {
 /** Squeeze/Unsqueeze axes: the attribute before opset 13, an input from 13 (undefined: not constant). */
 function axesOf(c: RuleCtx): number[] | undefined {
   if (c.opset < 13) return c.attrs.ints('axes');
-  return c.input(1) ? c.maybeConstInts(c.in(1)) : undefined;
+  return c.input(1) ? c.maybeConstValues(c.in(1)) : undefined;
 }
 
 /** Axes fed at run time (opset 13+): the op's `dims` input extension takes them as they are. */
 function runtimeAxes(c: RuleCtx, type: 'Squeeze' | 'ExpandDims'): boolean {
-  if (c.opset < 13 || !c.input(1) || c.maybeConstInts(c.in(1))) return false;
+  if (c.opset < 13 || !c.input(1) || c.maybeConstValues(c.in(1))) return false;
   c.emit(type, [c.in(0), c.in(1)], [c.out(0)]);
   return true;
 }

@@ -31,7 +31,7 @@ const split = (c: RuleCtx): void => {
   let axis = c.attrs.int('axis', 0);
   if (axis < 0) axis = normAxis(c, axis, c.rank(x));
   const outs = c.node.outputs.slice();
-  if (c.opset >= 13 && c.input(1) && !c.maybeConstInts(c.in(1))) {
+  if (c.opset >= 13 && c.input(1) && !c.maybeConstValues(c.in(1))) {
     // sizes fed at run time: Caffe2's Split takes them as its second input
     c.emit('Split', [x, c.in(1)], outs.map((o) => o || c.dummy()), { axis: I(axis) });
     return;
