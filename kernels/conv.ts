@@ -5,10 +5,12 @@
 // convs (one input channel per group) run a direct kernel; everything else im2cols a block of
 // output columns straight into packed panels. Groups read their channel slice in place.
 
-import { BIAS_ROW, MR, NR, gemmPacked, packPanels, packedSize } from './gemm.js';
+import { BIAS_ROW, EPI_RELU, EPI_RESIDUAL, MR, NR, TILE_BYTES, gemmPacked, packPanels, packedSize } from './gemm.js';
 import type { ConvGeom } from './geometry.js';
 import { im2colPacked } from './im2col.js';
 import { tapHi, tapLo } from './geometry.js';
+import type { Exec } from './engine.js';
+import { HDR, USE_SIMD, type Job, type ThreadCtx } from './parallel.js';
 
 /** Output columns (positions) per im2col block: the B block is Kg x NC floats. */
 export const NC = 256;
@@ -33,11 +35,11 @@ export function convPackedWeightsSize(g: ConvGeom): number {
   return isDepthwise(g) ? 0 : g.G * packedSize(g.M / g.G, convKg(g), MR);
 }
 
-/** Packs the filter [M, Kg] into per-group MR-row panels (plan time for constant weights). */
-export function packConvWeights(dst: Float32Array, w: Float32Array, g: ConvGeom): void {
+/** Packs the filter [M, Kg] into per-group MR-row panels at dst[dOff] (plan time for constant weights). */
+export function packConvWeights(dst: Float32Array, w: Float32Array, g: ConvGeom, dOff = 0): void {
   if (isDepthwise(g)) return;
   const Mg = g.M / g.G, Kg = convKg(g), gs = packedSize(Mg, Kg, MR);
-  for (let gi = 0; gi < g.G; gi++) packPanels(dst, gi * gs, w, gi * Mg * Kg, Kg, 1, Mg, Kg, MR);
+  for (let gi = 0; gi < g.G; gi++) packPanels(dst, dOff + gi * gs, w, gi * Mg * Kg, Kg, 1, Mg, Kg, MR);
 }
 
 /** Scratch floats conv() needs (the packed im2col block). */
@@ -49,14 +51,16 @@ export function convScratchSize(g: ConvGeom): number {
 
 /**
  * y = conv(x, w) + bias. `packed` is the filter packed by packConvWeights (the raw filter `w`
- * is read only by the depthwise path); `scratch` holds convScratchSize(g) floats.
+ * is read only by the depthwise path); `scratch` holds convScratchSize(g) floats. `flags`
+ * (gemm.ts EPI_RELU, EPI_RESIDUAL) fuse a residual add of `res` (laid out as y) and a ReLU.
  */
 export function conv(
   y: Float32Array, x: Float32Array, w: Float32Array, packed: Float32Array, bias: Float32Array | null,
-  g: ConvGeom, scratch: Float32Array,
+  g: ConvGeom, scratch: Float32Array, flags = 0, res: Float32Array | null = null,
 ): void {
   if (isDepthwise(g)) {
     depthwiseConv(y, x, w, bias, g);
+    postOps(y, flags, res);
     return;
   }
   const { N, C, M, G } = g;
@@ -70,10 +74,87 @@ export function conv(
         const nc = P - j0 < NC ? P - j0 : NC;
         if (pointwise) packPanels(scratch, 0, x, xOff + gi * Cg * Pin + j0, 1, Pin, nc, Kg, NR);
         else im2colPacked(scratch, x, xOff, g, gi * Cg, Cg, j0, nc);
-        gemmPacked(y, yOff + gi * Mg * P + j0, P, Mg, nc, Kg, packed, gi * gs, scratch, 0, bias, gi * Mg, bias ? BIAS_ROW : 0);
+        const co = yOff + gi * Mg * P + j0;
+        gemmPacked(y, co, P, Mg, nc, Kg, packed, gi * gs, scratch, 0, bias, gi * Mg, bias ? BIAS_ROW : 0, flags, res, co, P);
       }
     }
   }
+}
+
+/** The fused epilogue as separate passes (for kernels without one): y += res, then ReLU on the bits. */
+export function postOps(y: Float32Array, flags: number, res: Float32Array | null): void {
+  if (flags & EPI_RESIDUAL && res) for (let i = 0; i < y.length; i++) y[i] = y[i]! + res[i]!;
+  if (flags & EPI_RELU) {
+    const yi = new Int32Array(y.buffer, y.byteOffset, y.length);
+    for (let i = 0; i < yi.length; i++) { const v = yi[i]!; yi[i] = v & ~(v >> 31); }
+  }
+}
+
+// ------------------------------------------------------------------ on the engine (SIMD, threads)
+
+// job args after the header: pointers (bytes; -1 = none), epilogue flags, geometry, column block
+const A_X = HDR, A_Y = HDR + 1, A_W = HDR + 2, A_B = HDR + 3, A_R = HDR + 4, A_EPI = HDR + 5, A_G = HDR + 6;
+const GEOM_KEYS = ['N', 'C', 'M', 'G', 'inD', 'inH', 'inW', 'outD', 'outH', 'outW', 'kD', 'kH', 'kW',
+  'sD', 'sH', 'sW', 'dD', 'dH', 'dW', 'padF', 'padT', 'padL'] as const;
+const A_NC = A_G + GEOM_KEYS.length, A_BLOCKS = A_NC + 1, A_END = A_BLOCKS + 1;
+const args = new Float64Array(A_END);
+
+export function writeGeom(a: Float64Array, at: number, g: ConvGeom): void {
+  for (let i = 0; i < GEOM_KEYS.length; i++) a[at + i] = g[GEOM_KEYS[i]!];
+}
+
+export function readGeom(a: Float64Array, at: number): ConvGeom {
+  const g: Record<string, number> = {};
+  for (let i = 0; i < GEOM_KEYS.length; i++) g[GEOM_KEYS[i]!] = a[at + i]!;
+  return g as unknown as ConvGeom;
+}
+
+/** One task: image n, group gi, output columns [j0, j0 + nc): im2col (or pack) into this thread's scratch, then the GEMM. */
+function convTask(t: ThreadCtx, a: Float64Array, task: number): void {
+  const g = readGeom(a, A_G);
+  const { C, M, G } = g;
+  const NCb = a[A_NC]!, blocks = a[A_BLOCKS]!;
+  const n = Math.floor(task / (G * blocks)), gi = Math.floor(task / blocks) % G, j0 = (task % blocks) * NCb;
+  const Cg = C / G, Mg = M / G, Kg = convKg(g), gs = packedSize(Mg, Kg, MR);
+  const Pin = g.inD * g.inH * g.inW, P = g.outD * g.outH * g.outW, nc = P - j0 < NCb ? P - j0 : NCb;
+  const f = t.f32, sp = a[1]! + t.index * a[2]!;
+  const xOff = a[A_X]! / 4 + n * C * Pin;
+  if (isPointwise(g)) packPanels(f, sp / 4, f, xOff + gi * Cg * Pin + j0, 1, Pin, nc, Kg, NR);
+  else im2colPacked(f, f, xOff, g, gi * Cg, Cg, j0, nc, sp / 4);
+  const co = a[A_Y]! / 4 + (n * M + gi * Mg) * P + j0;
+  const ro = a[A_R]! >= 0 ? a[A_R]! / 4 + (n * M + gi * Mg) * P + j0 : 0;
+  const bias = a[A_B]!, flags = a[A_EPI]! | (bias >= 0 ? BIAS_ROW : 0);
+  const wp = a[A_W]! + gi * gs * 4;
+  if (a[0]! & USE_SIMD && t.simd && Kg > 0) {
+    t.simd.gemm(Mg, nc, Kg, wp, sp, co * 4, P, bias + gi * Mg * 4, flags, ro * 4, P, sp + packedSize(nc, Kg, NR) * 4);
+  } else {
+    gemmPacked(f, co, P, Mg, nc, Kg, f, wp / 4, f, sp / 4, f, bias / 4 + gi * Mg, flags & 3, flags, f, ro, P);
+  }
+}
+
+export const CONV_JOB: Job = { id: 1, run: convTask };
+
+/**
+ * conv() on the engine: x, y, the packed filter, bias and residual are byte offsets into its
+ * memory (bias, res: -1 for none). Tasks are column blocks of one image and group; with several
+ * threads the blocks shrink until every thread gets a few.
+ */
+export function convExec(ex: Exec, y: number, x: number, packed: number, bias: number, g: ConvGeom, flags = 0, res = -1): void {
+  const P = g.outD * g.outH * g.outW, Kg = convKg(g);
+  let nc = P < NC ? P : NC;
+  const per = g.N * g.G;
+  if (ex.threads > 1) {
+    const want = 4 * ex.threads;
+    if (per * Math.ceil(P / nc) < want) nc = Math.max(ex.grain, Math.ceil(Math.ceil(P / Math.ceil(want / per)) / NR) * NR);
+    if (nc > P) nc = P;
+  }
+  const blocks = Math.ceil(P / nc);
+  ex.header(args, packedSize(nc, Kg, NR) * 4 + TILE_BYTES);
+  args[A_X] = x; args[A_Y] = y; args[A_W] = packed; args[A_B] = bias; args[A_R] = res;
+  args[A_EPI] = flags & ~3;
+  writeGeom(args, A_G, g);
+  args[A_NC] = nc; args[A_BLOCKS] = blocks;
+  ex.run(CONV_JOB, args, per * blocks);
 }
 
 /**

@@ -5,14 +5,24 @@
 // Packed operands are plain Float32Arrays at an offset: weights are packed once by the planner,
 // and a SIMD (WASM) micro-kernel or a worker can take over the same panels and tiles.
 
+import type { Exec } from './engine.js';
+import { HDR, USE_SIMD, type Job, type ThreadCtx } from './parallel.js';
+
 export const MR = 4;
 export const NR = 8;
 /** Cache blocking: K block (A and B micro-panels of KC·MR and KC·NR floats) and M block. */
 export const KC = 256;
 export const MC = 128;
+/** Scratch bytes of one edge tile (the SIMD kernel's, per thread). */
+export const TILE_BYTES = MR * NR * 4;
 
 /** Bias modes of the epilogue: none, one value per row of C, one per column of C. */
 export const BIAS_NONE = 0, BIAS_ROW = 1, BIAS_COL = 2;
+/**
+ * Epilogue flags beside the bias mode: add a residual R (same layout as C, row stride ldr) after
+ * the bias, then ReLU. The order is Caffe2's: (conv + bias) + residual, then max(·, 0).
+ */
+export const EPI_RESIDUAL = 8, EPI_RELU = 4;
 
 /**
  * The micro-kernel contract: C[co + i·ldc + j] = (acc ? C[...] : 0) + Σ_k a[ao + k·MR + i]·b[bo + k·NR + j]
@@ -146,18 +156,32 @@ function storeEdge(c: Float32Array, co: number, ldc: number, mr: number, nr: num
   }
 }
 
-/** Adds the bias to a finished mr x nr tile (the epilogue; fused activations would go here). */
+/**
+ * The epilogue of a finished mr x nr tile: bias, residual, ReLU, each rounded to float32 as a
+ * separate float op would be (a double sum of two floats rounds to their float sum). ReLU works on
+ * the bits as reluF32 (kernels/activation.ts): a set sign bit (negative, -0, negative NaN) gives +0.
+ */
 function epilogue(
   c: Float32Array, co: number, ldc: number, mr: number, nr: number,
-  bias: Float32Array, bo: number, mode: number,
+  bias: Float32Array | null, bo: number, mode: number, res: Float32Array | null, ro: number, ldr: number,
 ): void {
   for (let i = 0; i < mr; i++) {
     const r = co + i * ldc;
     if (mode === BIAS_ROW) {
-      const v = bias[bo + i]!;
+      const v = bias![bo + i]!;
       for (let j = 0; j < nr; j++) c[r + j] = c[r + j]! + v;
-    } else {
-      for (let j = 0; j < nr; j++) c[r + j] = c[r + j]! + bias[bo + j]!;
+    } else if (mode === BIAS_COL) {
+      for (let j = 0; j < nr; j++) c[r + j] = c[r + j]! + bias![bo + j]!;
+    }
+    if (res) for (let j = 0, s = ro + i * ldr; j < nr; j++) c[r + j] = c[r + j]! + res[s + j]!;
+  }
+}
+
+function reluTile(ci: Int32Array, co: number, ldc: number, mr: number, nr: number): void {
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0, r = co + i * ldc; j < nr; j++) {
+      const v = ci[r + j]!;
+      ci[r + j] = v & ~(v >> 31);
     }
   }
 }
@@ -166,23 +190,27 @@ function epilogue(
  * C[cOff + i·ldc + j] = Σ_k A[i][k]·B[k][j] (+ bias[biasOff + i] for BIAS_ROW, + bias[biasOff + j]
  * for BIAS_COL), i < M, j < N, with A packed by packPanels(w = MR) at ap[aOff] and B packed with
  * w = NR at bp[bOff]. C is overwritten (never read before the first K block is stored).
+ * `flags` adds EPI_RESIDUAL (then res[resOff + i·ldr + j] is added after the bias) and EPI_RELU.
  * Sub-problems need no repacking, so workers can split one GEMM: rows [i0, i1) with i0 % MR = 0
- * are (M = i1 - i0, aOff + i0·K, cOff + i0·ldc, row bias + i0); columns [j0, j1) with j0 % NR = 0
- * are (N = j1 - j0, bOff + j0·K, cOff + j0, column bias + j0).
+ * are (M = i1 - i0, aOff + i0·K, cOff + i0·ldc, row bias + i0, resOff + i0·ldr); columns [j0, j1)
+ * with j0 % NR = 0 are (N = j1 - j0, bOff + j0·K, cOff + j0, column bias + j0, resOff + j0).
  */
 export function gemmPacked(
   c: Float32Array, cOff: number, ldc: number, M: number, N: number, K: number,
   ap: Float32Array, aOff: number, bp: Float32Array, bOff: number,
   bias: Float32Array | null, biasOff: number, biasMode: number,
+  flags = 0, res: Float32Array | null = null, resOff = 0, ldr = 0,
 ): void {
   if (M <= 0 || N <= 0) return;
+  const rs = flags & EPI_RESIDUAL ? res : null;
+  const ci = flags & EPI_RELU ? new Int32Array(c.buffer, c.byteOffset, c.length) : null;
   if (K === 0) {
     for (let i = 0; i < M; i++) {
       const r = cOff + i * ldc;
-      for (let j = 0; j < N; j++) {
-        c[r + j] = biasMode === BIAS_ROW ? bias![biasOff + i]! : biasMode === BIAS_COL ? bias![biasOff + j]! : 0;
-      }
+      for (let j = 0; j < N; j++) c[r + j] = 0;
     }
+    epilogue(c, cOff, ldc, M, N, bias, biasOff, biasMode, rs, resOff, ldr);
+    if (ci) reluTile(ci, cOff, ldc, M, N);
     return;
   }
   const mk = micro;
@@ -203,7 +231,10 @@ export function gemmPacked(
             mk(kc, ap, ao, bp, bo, EDGE, 0, NR, false);
             storeEdge(c, co, ldc, mr, nr, acc);
           }
-          if (last && biasMode !== BIAS_NONE) epilogue(c, co, ldc, mr, nr, bias!, biasOff + (biasMode === BIAS_ROW ? ip : jp), biasMode);
+          if (last) {
+            if (biasMode !== BIAS_NONE || rs) epilogue(c, co, ldc, mr, nr, bias, biasOff + (biasMode === BIAS_ROW ? ip : jp), biasMode, rs, resOff + ip * ldr + jp, ldr);
+            if (ci) reluTile(ci, co, ldc, mr, nr);
+          }
         }
       }
     }
@@ -245,4 +276,58 @@ export function gemm(
   if (p.transB) packPanels(scratch, bp, b, p.bOff, p.ldb, 1, N, K, NR);
   else packPanels(scratch, bp, b, p.bOff, 1, p.ldb, N, K, NR);
   gemmPacked(c, p.cOff, p.ldc, M, N, K, scratch, 0, scratch, bp, bias, p.biasOff, p.biasMode);
+}
+
+// ------------------------------------------------------------------ on the engine (SIMD, threads)
+
+// job args after the header: M, N, K, pointers (bytes), ldc, bias mode | flags, ldr, split
+const G_M = HDR, G_N = HDR + 1, G_K = HDR + 2, G_A = HDR + 3, G_B = HDR + 4, G_C = HDR + 5, G_LDC = HDR + 6;
+const G_BIAS = HDR + 7, G_FLAGS = HDR + 8, G_RES = HDR + 9, G_LDR = HDR + 10, G_ROWS = HDR + 11, G_BLOCK = HDR + 12;
+const gargs = new Float64Array(HDR + 13);
+
+/** One task: a block of MR-aligned rows or NR-aligned columns of gemmPacked, by the sub-problem contract. */
+function gemmTask(t: ThreadCtx, a: Float64Array, task: number): void {
+  const M = a[G_M]!, N = a[G_N]!, K = a[G_K]!, ldc = a[G_LDC]!, ldr = a[G_LDR]!, blk = a[G_BLOCK]!;
+  let ap = a[G_A]!, bp = a[G_B]!, cp = a[G_C]!, bias = a[G_BIAS]!, rp = a[G_RES]!;
+  const flags = a[G_FLAGS]!;
+  let m = M, n = N;
+  const i0 = task * blk;
+  if (a[G_ROWS]) {
+    m = Math.min(blk, M - i0);
+    ap += i0 * K * 4; cp += i0 * ldc * 4; rp += i0 * ldr * 4;
+    if ((flags & 3) === BIAS_ROW) bias += i0 * 4;
+  } else {
+    n = Math.min(blk, N - i0);
+    bp += i0 * K * 4; cp += i0 * 4; rp += i0 * 4;
+    if ((flags & 3) === BIAS_COL) bias += i0 * 4;
+  }
+  const f = t.f32;
+  if (a[0]! & USE_SIMD && t.simd && K > 0) {
+    t.simd.gemm(m, n, K, ap, bp, cp, ldc, bias, flags, rp, ldr, a[1]! + t.index * a[2]!);
+  } else {
+    gemmPacked(f, cp / 4, ldc, m, n, K, f, ap / 4, f, bp / 4, f, bias / 4, flags & 3, flags, f, rp / 4, ldr);
+  }
+}
+
+export const GEMM_JOB: Job = { id: 2, run: gemmTask };
+
+/**
+ * gemmPacked on the engine: every operand a byte offset into its memory (bias, res: any value when
+ * unused). Split into row blocks (multiples of MR) or column blocks (multiples of NR), whichever
+ * dimension has more, so each thread gets a few.
+ */
+export function gemmPackedExec(
+  ex: Exec, c: number, ldc: number, M: number, N: number, K: number, ap: number, bp: number,
+  bias: number, biasMode: number, flags = 0, res = 0, ldr = 0,
+): void {
+  if (M <= 0 || N <= 0) return;
+  const rows = Math.ceil(M / MR) > Math.ceil(N / NR);
+  const unit = rows ? MR : NR, units = Math.ceil((rows ? M : N) / unit);
+  const tasks = ex.threads > 1 ? Math.min(units, 4 * ex.threads) : 1;
+  const blk = Math.ceil(units / tasks) * unit;
+  ex.header(gargs, TILE_BYTES);
+  gargs[G_M] = M; gargs[G_N] = N; gargs[G_K] = K; gargs[G_A] = ap; gargs[G_B] = bp; gargs[G_C] = c;
+  gargs[G_LDC] = ldc; gargs[G_BIAS] = bias; gargs[G_FLAGS] = (flags & ~3) | biasMode; gargs[G_RES] = res; gargs[G_LDR] = ldr;
+  gargs[G_ROWS] = rows ? 1 : 0; gargs[G_BLOCK] = blk;
+  ex.run(GEMM_JOB, gargs, Math.ceil((rows ? M : N) / blk));
 }

@@ -9,11 +9,11 @@ import { tapHi, tapLo, type ConvGeom } from './geometry.js';
 
 /**
  * Packs columns [j0, j0 + nc) of the im2col matrix of channels [c0, c0 + cn) of the image at
- * x[xOff] into NR-wide panels: dst[(jj - jj % NR)·K + r·NR + jj % NR], K = cn·kD·kH·kW rows,
+ * x[xOff] into NR-wide panels: dst[dOff + (jj - jj % NR)·K + r·NR + jj % NR], K = cn·kD·kH·kW rows,
  * jj = j - j0; lanes past nc in the last panel are zero. Ready for gemmPacked as B.
  */
 export function im2colPacked(
-  dst: Float32Array, x: Float32Array, xOff: number, g: ConvGeom, c0: number, cn: number, j0: number, nc: number,
+  dst: Float32Array, x: Float32Array, xOff: number, g: ConvGeom, c0: number, cn: number, j0: number, nc: number, dOff = 0,
 ): void {
   const { inD, inH, inW, outH, outW, kD, kH, kW, sD, sH, sW, dD, dH, dW, padF, padT, padL } = g;
   const K = cn * kD * kH * kW;
@@ -28,7 +28,7 @@ export function im2colPacked(
         for (let kw = 0; kw < kW; kw++, r++) {
           const lo = tapLo(kw, sW, padL, dW, outW), hi = tapHi(kw, sW, padL, dW, inW, outW);
           const iwOff = kw * dW - padL;
-          let pb = r * NR, lane = 0;
+          let pb = dOff + r * NR, lane = 0;
           let od = od0, oh = oh0, ow = ow0, left = nc;
           while (left > 0) {
             // one output row segment [ow, owEnd) at fixed (od, oh)

@@ -11,6 +11,7 @@ import type { OpRegistry } from '../ops/registry.js';
 import { BufferPool, type BufferFactory } from './memory.js';
 import { compileNet, planNet, checkFeeds, type CompiledNet, type Plan, type PlanOptions } from './planner.js';
 import { PlanRuntime, runPlan, type RunOptions, type RunResult } from './runner.js';
+import { Exec, getEngine, type SpawnWorker } from '../../kernels/engine.js';
 
 export type MetaValue = number | string | number[] | string[];
 
@@ -44,7 +45,31 @@ export interface LoadOptions {
   weights?: ReadonlyMap<string, Tensor>;
   /** Largest tensor a net may allocate, in bytes (default 4 GiB): a hostile shape fails cleanly. */
   maxTensorBytes?: number;
+  /** Dense kernels as generated WebAssembly SIMD when the platform has it (default true); false: plain TypeScript. */
+  simd?: boolean;
+  /**
+   * Threads for the big kernels, the calling thread included (default 1: no workers). More need
+   * `spawnWorker` (or workers another model attached: all models share one pool).
+   */
+  threads?: number;
+  /** Starts a worker thread on the shared kernel memory (src/node: nodeWorkerSpawner(); browsers: a Web Worker). */
+  spawnWorker?: SpawnWorker;
 }
+
+/** The engine a model's options ask for: null runs the plain TypeScript kernels on this thread. */
+export function execFor(opts: Pick<LoadOptions, 'simd' | 'threads' | 'spawnWorker'>): Exec | null {
+  const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+  const simd = opts.simd !== false;
+  if (!simd && threads <= 1) return null;
+  const engine = getEngine();
+  if (!engine.module && threads <= 1) return null;
+  if (threads > 1 && opts.spawnWorker) engine.attachWorkers(threads - 1, opts.spawnWorker);
+  const ex = new Exec(engine, simd, threads);
+  return ex.simd || ex.threads > 1 ? ex : null;
+}
+
+// A collected model gives its heap buffers back to the shared engine memory.
+const heapRelease = new FinalizationRegistry<BufferPool>((pool) => pool.releaseHeap());
 
 /**
  * A loaded Caffe2 model: weights in a workspace, the predict net compiled once, and a plan per
@@ -65,11 +90,17 @@ export class Caffe2Model {
   /** Intermediate buffers, reused across runs; `pool.peak` is the high-water mark in bytes. */
   readonly pool: BufferPool;
   private readonly plans = new Map<string, { plan: Plan; rt: PlanRuntime }>();
+  /** The engine the dense kernels run on (SIMD, threads), or null for the plain kernels. */
+  readonly exec: Exec | null;
 
   constructor(predictNet: NetDef, initNet: NetDef | undefined, readonly opts: LoadOptions) {
     this.predictNet = predictNet;
     this.initNet = initNet;
-    this.pool = new BufferPool(opts.bufferFactory);
+    this.exec = execFor(opts);
+    // tensors live in the engine's memory when it is shared (kernels and workers address them in place)
+    const heap = this.exec && this.exec.engine.shared ? this.exec.arena : null;
+    this.pool = new BufferPool(opts.bufferFactory, heap);
+    if (heap) heapRelease.register(this, this.pool);
     this.pool.poison = !!opts.poison;
     if (opts.maxTensorBytes !== undefined) this.pool.maxBytes = opts.maxTensorBytes;
     // Compile both nets before any weight work, so every unsupported op of the model is reported at once.
@@ -103,7 +134,7 @@ export class Caffe2Model {
       + (opts.keepAll ? ';all' : '') + (opts.keep?.length ? `;keep=${opts.keep.join(',')}` : '');
     let e = this.plans.get(key);
     if (!e) {
-      const plan = planNet(this.compiled, this.workspace, inputs, { ...(this.opts.maxTensorBytes !== undefined ? { maxTensorBytes: this.opts.maxTensorBytes } : {}), ...opts });
+      const plan = planNet(this.compiled, this.workspace, inputs, { ...(this.opts.maxTensorBytes !== undefined ? { maxTensorBytes: this.opts.maxTensorBytes } : {}), ...opts, exec: this.exec });
       e = { plan, rt: new PlanRuntime(plan) };
       this.plans.set(key, e);
     }
@@ -135,7 +166,8 @@ export class Caffe2Model {
     const { rt } = this.planEntry(infos, opts);
     const blobs = new Map<string, Tensor>(this.workspace);
     for (const [n, t] of feedMap) blobs.set(n, t);
-    const res = runPlan(rt, this.pool, blobs, opts);
+    // fed inputs stay in the caller's buffers: an engine kernel that reads one copies it in (Exec.stageIn)
+    const res = runPlan(rt, this.pool, blobs, opts, this.exec);
     // an external output that no op writes is a weight (or an input passed through)
     if (!res.blobs) for (const n of this.outputNames) if (!res.outputs.has(n) && blobs.has(n)) res.outputs.set(n, blobs.get(n)!);
     return res;

@@ -12,6 +12,7 @@ import type { NetDef, OperatorDef } from '../proto/caffe2.js';
 import type { OpRegistry } from '../ops/registry.js';
 import { checkArity, parseArgs, type AnyOpDef, type OutInfo } from '../ops/schema.js';
 import { DEFAULT_MAX_TENSOR_BYTES, checkTensorBytes } from './memory.js';
+import type { Exec } from '../../kernels/engine.js';
 
 export interface CompiledOp {
   readonly index: number;
@@ -112,6 +113,8 @@ export interface PlanOptions {
   keep?: readonly string[];
   /** Largest static output an op may have, in bytes (default 4 GiB). */
   maxTensorBytes?: number;
+  /** The engine ops prepack for (set by the model from its load options). */
+  exec?: Exec | null;
 }
 
 function infoBytes(info: OutInfo): { bytes: number; bounded: boolean } {
@@ -185,7 +188,7 @@ export function planNet(
         const bound = isStatic(o.shape) ? o.shape : o.max && isStatic(o.max) ? o.max : undefined;
         if (bound) checkTensorBytes(o.dtype, bound, opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, `output '${c.op.output[i]}'`);
       });
-      state = c.def.prepare ? c.def.prepare(infos, c.params) : undefined;
+      state = c.def.prepare ? c.def.prepare(infos, c.params, { exec: opts.exec ?? null }) : undefined;
     } catch (e) {
       if (e instanceof Caffe2Error) throw e.at(where);
       throw e;

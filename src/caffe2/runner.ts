@@ -8,6 +8,7 @@ import { Tensor, type ValueInfo } from '../core/tensor.js';
 import type { RunCtx, ScratchKind, ScratchOf } from '../ops/schema.js';
 import type { BufferPool } from './memory.js';
 import { opWhere, type Plan, type PlannedOp } from './planner.js';
+import type { Exec } from '../../kernels/engine.js';
 
 export interface OpEvent {
   opIndex: number;
@@ -48,7 +49,7 @@ class Ctx implements RunCtx<unknown> {
   outInfos: { dtype: DType; shape: number[] }[] = [];
   p!: PlannedOp;
   scr!: Scratch;
-  constructor(readonly pool: BufferPool, readonly values: (Tensor | undefined)[]) {}
+  constructor(readonly pool: BufferPool, readonly values: (Tensor | undefined)[], readonly exec: Exec | null) {}
 
   get opIndex(): number { return this.p.c.index; }
   get opType(): string { return this.p.c.type; }
@@ -103,7 +104,7 @@ class Ctx implements RunCtx<unknown> {
 }
 
 /** Runs `plan` with the given blob values (weights and fed inputs, by name). */
-export function runPlan(rt: PlanRuntime, pool: BufferPool, initial: ReadonlyMap<string, Tensor>, opts: RunOptions = {}): RunResult {
+export function runPlan(rt: PlanRuntime, pool: BufferPool, initial: ReadonlyMap<string, Tensor>, opts: RunOptions = {}, exec: Exec | null = null): RunResult {
   const plan = rt.plan;
   const values: (Tensor | undefined)[] = new Array(plan.values.length);
   for (const [name, id] of plan.initial) {
@@ -111,7 +112,7 @@ export function runPlan(rt: PlanRuntime, pool: BufferPool, initial: ReadonlyMap<
     if (!t) throw new InputError(`blob '${name}' is missing`, { file: plan.net.file, blob: name });
     values[id] = t;
   }
-  const ctx = new Ctx(pool, values);
+  const ctx = new Ctx(pool, values, exec);
   const timing = !!opts.onOp;
   let stopIndex = -1;
   for (let k = 0; k < plan.ops.length; k++) {
@@ -159,19 +160,21 @@ export function runPlan(rt: PlanRuntime, pool: BufferPool, initial: ReadonlyMap<
   }
 
   const outputs = new Map<string, Tensor>();
+  // returned tensors leave the pool (heap tensors are copied out); views of one buffer stay one tensor
+  const given = new Map<Tensor, Tensor>();
+  const give = (t: Tensor): Tensor => {
+    let g = given.get(t);
+    if (!g) { g = pool.disown(t); given.set(t, g); }
+    return g;
+  };
   if (stopIndex >= 0) {
     const blobs = new Map<string, Tensor>();
-    for (const v of plan.values) { const t = values[v.id]; if (t) blobs.set(v.name, t); }
-    for (const [name, id] of plan.outputs) { const t = values[id]; if (t) outputs.set(name, t); }
-    for (const t of new Set(blobs.values())) pool.disown(t);
+    for (const v of plan.values) { const t = values[v.id]; if (t) blobs.set(v.name, give(t)); }
+    for (const [name, id] of plan.outputs) { const t = values[id]; if (t) outputs.set(name, give(t)); }
     return { outputs, blobs };
   }
-  for (const [name, id] of plan.outputs) {
-    const t = values[id]!;
-    outputs.set(name, t);
-  }
-  // outputs leave the pool; everything else that is still held (keepAll) is released
-  for (const t of outputs.values()) pool.disown(t);
+  for (const [name, id] of plan.outputs) outputs.set(name, give(values[id]!));
+  // everything else that is still held (keepAll) is released
   for (const v of plan.values) {
     const t = values[v.id];
     if (t && v.kind === 'temp' && !plan.outputs.has(v.name)) pool.release(t);

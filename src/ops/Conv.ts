@@ -6,9 +6,9 @@
 import { ArgError, ShapeError, shapeStr } from '../core/errors.js';
 import type { ValueInfo } from '../core/tensor.js';
 import { convGeom, type ConvGeom } from '../../kernels/geometry.js';
-import { conv, convPackedWeightsSize, convScratchSize, packConvWeights } from '../../kernels/conv.js';
-import { arg, defineOp } from './schema.js';
-import { packOnce } from './prepack.js';
+import { conv, convExec, convPackedWeightsSize, convScratchSize, isDepthwise, packConvWeights } from '../../kernels/conv.js';
+import { arg, defineOp, type PrepareEnv, type RunCtx } from './schema.js';
+import { copyIn, packOnce, packOnceIn } from './prepack.js';
 import {
   checkImage, convPoolArgs, geomOf, normalizeConvPool, requireF32, resolveSpatial, sameDims, type ConvPoolParams, type Spatial,
 } from './conv_pool_base.js';
@@ -20,6 +20,9 @@ interface Params extends ConvPoolParams { readonly group: number }
 interface State {
   /** The filter packed at plan time (null: packed per run from a fed filter). */
   packed: Float32Array | null;
+  /** The same in the engine's memory (byte offset; -1: none), and the bias copied there. */
+  ptr: number;
+  biasPtr: number;
   xShape?: readonly number[];
   geom?: ConvGeom;
 }
@@ -60,29 +63,63 @@ export default defineOp<typeof args, Params, State>({
     const { M, s } = shapes(x!.shape, w!.shape, b?.shape, p);
     return [{ dtype: 'float32', shape: [x!.shape[0]!, M, ...s.out] }];
   },
-  prepare(ins: readonly ValueInfo[], p) {
-    const w = ins[1]!;
-    if (!w.value) return { packed: null };
-    const g = filterGeom(w.shape, p.group);
-    return { packed: packOnce(w.value, `conv/${p.group}`, convPackedWeightsSize(g), (dst) => packConvWeights(dst, w.value!.data as Float32Array, g)) };
+  prepare(ins: readonly ValueInfo[], p, env) {
+    return prepareConv(ins, p.group, env);
   },
   run(ctx, p) {
-    const x = ctx.in(0), w = ctx.in(1), b = ctx.maybe(2), st = ctx.state;
-    if (!st.geom || !sameDims(st.xShape, x.shape)) {
-      st.geom = geomOf(x.shape, w.shape[0]!, p.group, shapes(x.shape, w.shape, b?.shape, p).s);
-      st.xShape = x.shape;
-    }
-    const g = st.geom, y = ctx.out(0);
-    if (g.N === 0) return;
-    let packed = st.packed;
-    if (!packed) {
-      packed = ctx.scratch('f32', convPackedWeightsSize(g), 1);
-      packConvWeights(packed, w.data as Float32Array, g);
-    }
-    conv(y.data as Float32Array, x.data as Float32Array, w.data as Float32Array, packed, (b?.data as Float32Array | undefined) ?? null,
-      g, ctx.scratch('f32', convScratchSize(g)));
+    runConv(ctx, p, 0);
   },
 });
+
+/** Plan-time packing of a constant filter (and bias) for the plain kernels or into the engine's memory. */
+export function prepareConv(ins: readonly ValueInfo[], group: number, env: PrepareEnv): State {
+  const w = ins[1]!, b = ins[2];
+  const st: State = { packed: null, ptr: -1, biasPtr: -1 };
+  if (!w.value) return st;
+  const g = filterGeom(w.shape, group), wd = w.value.data as Float32Array, size = convPackedWeightsSize(g);
+  if (env.exec && !isDepthwise(g)) {
+    st.ptr = packOnceIn(env.exec.arena, w.value, `conv/${group}`, size, (dst, off) => packConvWeights(dst, wd, g, off));
+    if (b?.value) st.biasPtr = copyIn(env.exec.arena, b.value);
+  } else st.packed = packOnce(w.value, `conv/${group}`, size, (dst) => packConvWeights(dst, wd, g));
+  return st;
+}
+
+/**
+ * Runs a conv whose output may carry a fused epilogue (`flags`: gemm.ts EPI_RELU, EPI_RESIDUAL
+ * with the residual as input `resIndex`).
+ */
+export function runConv(ctx: RunCtx<State>, p: Params, flags: number, resIndex = -1): void {
+  const x = ctx.in(0), w = ctx.in(1), b = ctx.maybe(2), st = ctx.state;
+  if (!st.geom || !sameDims(st.xShape, x.shape)) {
+    st.geom = geomOf(x.shape, w.shape[0]!, p.group, shapes(x.shape, w.shape, b?.shape, p).s);
+    st.xShape = x.shape;
+  }
+  const g = st.geom, y = ctx.out(0);
+  if (g.N === 0) return;
+  const res = resIndex >= 0 ? ctx.in(resIndex).data as Float32Array : null;
+  const ex = ctx.exec;
+  if (ex && !isDepthwise(g)) {
+    let wp = st.ptr, bp = st.biasPtr;
+    if (wp < 0) {
+      wp = ex.engine.stagingRegion(4, convPackedWeightsSize(g) * 4);
+      packConvWeights(ex.arena.f32(), w.data as Float32Array, g, wp / 4);
+    }
+    if (b && bp < 0) bp = ex.stageIn(b.data as Float32Array, 3);
+    const xp = ex.stageIn(x.data as Float32Array, 0);
+    const rp = res ? ex.stageIn(res, 2) : -1;
+    const yd = y.data as Float32Array, yp = ex.outPtr(yd, 1);
+    convExec(ex, yp, xp, wp, b ? bp : -1, g, flags, rp);
+    ex.stageOut(yd, yp);
+    return;
+  }
+  let packed = st.packed;
+  if (!packed) {
+    packed = ctx.scratch('f32', convPackedWeightsSize(g), 1);
+    packConvWeights(packed, w.data as Float32Array, g);
+  }
+  conv(y.data as Float32Array, x.data as Float32Array, w.data as Float32Array, packed, (b?.data as Float32Array | undefined) ?? null,
+    g, ctx.scratch('f32', convScratchSize(g)), flags, res);
+}
 
 /** The filter-only part of the geometry (what packing needs): M, G, C and the kernel dims. */
 function filterGeom(w: readonly number[], G: number): ConvGeom {

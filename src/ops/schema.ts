@@ -6,6 +6,7 @@ import type { DType, StorageOf, TypedArray } from '../core/dtype.js';
 import { ArgError } from '../core/errors.js';
 import type { Tensor, ValueInfo } from '../core/tensor.js';
 import type { Argument, NetDef, TensorProto } from '../proto/caffe2.js';
+import type { Exec } from '../../kernels/engine.js';
 import { decodeUtf8 } from '../proto/wire.js';
 
 export type Category =
@@ -109,6 +110,13 @@ export interface RunCtx<S = unknown> {
   scratch<K extends ScratchKind>(kind: K, n: number, slot?: number): ScratchOf[K];
   /** What `prepare` returned at plan time (prepacked weights and the like). */
   readonly state: S;
+  /** The fast-kernel engine this model runs on (SIMD, threads), or null for the plain kernels. */
+  readonly exec: Exec | null;
+}
+
+/** What `prepare` may use besides the inputs: the engine weights are packed for. */
+export interface PrepareEnv {
+  readonly exec: Exec | null;
 }
 
 export type ScratchKind = 'f32' | 'f64' | 'i32' | 'u8';
@@ -132,7 +140,7 @@ export interface OpDef<A extends ArgSpecs = ArgSpecs, P = Args<A>, S = unknown> 
   /** Output dtypes and shapes from input infos; throws ShapeError. */
   infer(ins: readonly ValueInfo[], p: P, ctx: InferCtx): OutInfo[];
   /** Plan-time work on inputs whose values are known (weights): e.g. prepacking. */
-  prepare?(ins: readonly ValueInfo[], p: P): S;
+  prepare?(ins: readonly ValueInfo[], p: P, env: PrepareEnv): S;
   run(ctx: RunCtx<S>, p: P): void;
 }
 

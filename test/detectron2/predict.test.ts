@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { decode as decodePng } from 'fast-png';
 import { Caffe2Model } from '../../src/caffe2/model.js';
 import { Detectron2Predictor } from '../../src/detectron2/api.js';
+import { envLoadOptions } from '../helpers/variants.js';
 import { decodeImage } from '../../src/detectron2/decode.js';
 import { decodeMask } from '../../src/eval/rle.js';
 import { pasteMasks } from '../../src/detectron2/postprocess/masks.js';
@@ -133,7 +134,7 @@ test('predict CLI: model and flag errors are one clear line and exit 1', () => {
 
 function convert(onnx: string, config: string): Caffe2Model {
   const r = convertOnnx(new Uint8Array(readFileSync(onnx)), { config: readFileSync(config, 'utf8'), configFile: 'config.yaml', noPlan: true });
-  return new Caffe2Model(r.predictNet, r.initNet, { registry: defaultRegistry });
+  return new Caffe2Model(r.predictNet, r.initNet, { ...envLoadOptions(), registry: defaultRegistry });
 }
 
 // By default only the demo JPEG runs end to end (padded to /32, masks); every post-processing path

@@ -16,6 +16,7 @@ import { encodeNets } from '../../src/onnx/writer.js';
 import { defaultRegistry } from '../../src/ops/index.js';
 import { decodeNetDef } from '../../src/proto/caffe2.js';
 import { sharedDir } from '../helpers/paths.js';
+import { envLoadOptions } from '../helpers/variants.js';
 
 interface CaseSpec { quick: string; size_divisibility: number; num_classes_key?: string; dir?: string }
 interface Deviation { case: string; image: string; blob: string; maxBad: number; maxAbs: number; reason: string }
@@ -112,7 +113,7 @@ if (!SHARED) {
         const r = converted.get(c.name);
         assert.ok(r, 'the conversion failed (see above)');
         const files = encodeNets(r!);
-        const model = new Caffe2Model(decodeNetDef(files['model.pb']), decodeNetDef(files['model_init.pb']), { registry: defaultRegistry });
+        const model = new Caffe2Model(decodeNetDef(files['model.pb']), decodeNetDef(files['model_init.pb']), { ...envLoadOptions(), registry: defaultRegistry });
         const out = model.run({ data: npy(img.data), im_info: npy(img.imInfo) });
         const problems: string[] = [];
         for (const f of readdirSync(img.outputs).filter((x) => x.endsWith('.npy')).sort()) {

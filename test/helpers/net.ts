@@ -4,6 +4,8 @@ import type { DType } from '../../src/core/dtype.js';
 import { Caffe2Model } from '../../src/caffe2/model.js';
 import { defaultRegistry } from '../../src/ops/index.js';
 import { emptyMessage, type Argument, type NetDef, type OperatorDef } from '../../src/proto/caffe2.js';
+import type { LoadOptions } from '../../src/caffe2/model.js';
+import { envLoadOptions } from './variants.js';
 
 export type JsonArg = number | string | boolean | number[] | string[] | { f: number } | { floats: number[] } | { i: number | string } | { ints: (number | string)[] };
 
@@ -35,9 +37,13 @@ export function makeNet(ops: OperatorDef[], inputs: string[], outputs: string[])
 
 /**
  * Runs one op. `consts` become workspace blobs (known at plan time, like weights);
- * `feeds` are fed at run time. Outputs are returned in op-output order.
+ * `feeds` are fed at run time. Outputs are returned in op-output order. Kernel variant:
+ * `opts`, else CAFFE2_TS_KERNELS (test/helpers/variants.ts), else the library default.
  */
-export function runOp(type: string, args: Record<string, JsonArg>, feeds: (Tensor | undefined)[], nOut: number, consts: boolean[] = []): Tensor[] {
+export function runOp(
+  type: string, args: Record<string, JsonArg>, feeds: (Tensor | undefined)[], nOut: number, consts: boolean[] = [],
+  opts: Partial<LoadOptions> = envLoadOptions(),
+): Tensor[] {
   const inNames = feeds.map((_, i) => `in${i}`);
   const outNames = Array.from({ length: nOut }, (_, i) => `out${i}`);
   const op = makeOp(type, inNames.filter((_, i) => feeds[i]), outNames, args);
@@ -46,7 +52,7 @@ export function runOp(type: string, args: Record<string, JsonArg>, feeds: (Tenso
   feeds.forEach((t, i) => {
     if (t) (consts[i] ? weights : feedMap).set(inNames[i]!, t);
   });
-  const model = new Caffe2Model(makeNet([op], inNames.filter((_, i) => feeds[i]), outNames), undefined, { registry: defaultRegistry, poison: true, weights });
+  const model = new Caffe2Model(makeNet([op], inNames.filter((_, i) => feeds[i]), outNames), undefined, { ...opts, registry: defaultRegistry, poison: true, weights });
   const out = model.run(feedMap);
   return outNames.map((n) => out.get(n)!);
 }
