@@ -7,7 +7,7 @@
 //
 // usage: npm run bench:e2e -- [--model big,golden] [--threads 1,2] [--ours simd:1,simd:2,plain:1]
 //          [--runs N] [--score-thresh X] [--peers ort-web,ort-node | --no-peers]
-//          [--only whole,backbone] [--quick] [--verbose]
+//          [--only whole,backbone] [--quick] [--verbose] [--markdown]
 //   --threads         thread counts of the peers (and of ours unless --ours is given)
 //   --ours            our variants: simd:N (WebAssembly SIMD kernels, N threads), plain:N (plain
 //                     TypeScript kernels); default: simd at every --threads count, plus plain:1 on
@@ -17,6 +17,7 @@
 //                     (default 0.001: with the big model's random weights, 0.05 leaves about 30 of
 //                     100; `off` runs the model's own threshold only)
 //   --quick           the golden model only, 1 timed run: a smoke test of the harness
+//   --markdown        tables in Markdown (for the README's performance section)
 // Seconds are wall time of the best timed run (CPU time next to it); ratios are peer time / our
 // time, from this one run (above 1: ours is faster).
 
@@ -25,7 +26,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fmt, table } from '../kernels/bench_util.js';
+import { fmt, table as plainTable } from '../kernels/bench_util.js';
 import { runChild, type ChildAnswer, type Result, type Sample, type Spec, type Variant } from './common.js';
 import type { Prepared } from './prepare.js';
 
@@ -39,6 +40,15 @@ const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 const list = (name: string, def: string): string[] => (opt(name) ?? def).split(',').map((s) => s.trim()).filter(Boolean);
 
 const quick = flag('quick');
+const markdown = flag('markdown');
+/** Tables as plain columns, or as Markdown with --markdown (for the README). */
+function table(head: string[], rows: string[][]): void {
+  if (!markdown) { plainTable(head, rows); return; }
+  const line = (r: string[]): string => `| ${r.join(' | ')} |`;
+  console.log(line(head));
+  console.log(line(head.map((_, i) => (i ? '---:' : '---'))));
+  for (const r of rows) console.log(line(r));
+}
 const verbose = flag('verbose');
 const models = quick ? ['golden'] : list('model', 'big,golden');
 const threads = list('threads', '1,2').map(Number);
