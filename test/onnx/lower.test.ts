@@ -346,7 +346,7 @@ test('integer tensors survive lowering: a Gather of int64 indices keeps its dtyp
   assert.ok(y instanceof Tensor);
 });
 
-test('ConvTranspose 1-D runs as a 2-D one on [N, C, 1, L]; 3-D and dilated ones are unsupported', () => {
+test('ConvTranspose 1-D runs as a 2-D one on [N, C, 1, L]; a constant filter dilates at conversion', () => {
   const m: ModelIn = {
     nodes: [node('ConvTranspose', ['x', 'w'], ['y'], { strides: [2] })],
     inputs: [X([1, 1, 3])], outputs: [{ name: 'y' }], initializers: [['w', f32([1, 1, 2], [1, 10])]],
@@ -354,8 +354,12 @@ test('ConvTranspose 1-D runs as a 2-D one on [N, C, 1, L]; 3-D and dilated ones 
   assert.equal(ops(m).map((o) => o.split('(')[0]), ['ExpandDims', 'ConvTranspose', 'Squeeze']);
   // each input spreads as x*[1, 10] at stride 2
   assert.equal(Array.from(run(m, { x: f32([1, 1, 3], [1, 2, 3]) }).get('y')!.data as Float32Array), [1, 10, 2, 20, 3, 30]);
-  assert.match(errorOf(() => ops({ nodes: [node('ConvTranspose', ['x', 'w'], ['y'], { dilations: [2, 2] })], inputs: [X([1, 1, 3, 3])], outputs: [{ name: 'y' }], initializers: [['w', f32([1, 1, 2, 2], [1, 1, 1, 1])]] })),
-    /dilations \[2, 2\]: Caffe2 ConvTranspose has no dilation/);
+  // the dilated filter of a weight is folded: one ConvTranspose with a 3x3 filter of zero taps
+  const d = { nodes: [node('ConvTranspose', ['x', 'w'], ['y'], { dilations: [2, 2] })], inputs: [X([1, 1, 3, 3])], outputs: [{ name: 'y' }], initializers: [['w', f32([1, 1, 2, 2], [1, 2, 3, 4])]] } as ModelIn;
+  const r = convert(d);
+  assert.equal(r.predictNet.op.map((o) => o.type), ['ConvTranspose']);
+  const w = r.initNet.op.find((o) => o.output[0] === r.predictNet.op[0]!.input[1])!;
+  assert.equal(Array.from(w.arg.find((a) => a.name === 'values')!.floats), [1, 0, 2, 0, 0, 0, 3, 0, 4]);
 });
 
 test('pooling dilations pass through (the pools\' dilation extension); dilations of 1 are dropped', () => {
@@ -424,6 +428,42 @@ test('RandomNormal/RandomUniform -> GaussianFill/UniformFill with Caffe2\'s arg 
     nodes: [node('RandomNormal', [], ['n'], { shape: [2, 3], mean: 1.5, scale: { f: 2 } }), node('RandomUniform', [], ['u'], { shape: [4], low: -1, high: 1 })],
     inputs: [], outputs: [{ name: 'n' }, { name: 'u' }],
   }), ['GaussianFill()->(n) shape=[2,3] mean=1.5f std=2f', 'UniformFill()->(u) shape=[4] min=-1f max=1f']);
+});
+
+test('GatherElements: flat positions from the indices (int32, negative, axis 1), a Gather from the flattened data', () => {
+  const m = { nodes: [node('GatherElements', ['d', 'i'], ['y'], { axis: 1 })], inputs: [X([2, 3], 'd'), { name: 'i', type: T.INT32, shape: [2, 2] }], outputs: [{ name: 'y' }] };
+  const y = run(m, { d: f32([2, 3], [1, 2, 3, 4, 5, 6]), i: Tensor.from('int32', [2, 2], [2, -3, -1, 1]) }).get('y')!;
+  assert.equal([y.shape, Array.from(y.data as Float32Array)], [[2, 2], [3, 1, 6, 5]]);
+});
+
+test('GatherND: whole-index rows pick elements; batch_dims 1 offsets each batch', () => {
+  const d = f32([2, 2, 2], [0, 1, 2, 3, 4, 5, 6, 7]);
+  const all = { nodes: [node('GatherND', ['d', 'i'], ['y'])], inputs: [X([2, 2, 2], 'd'), { name: 'i', type: T.INT64, shape: [2, 3] }], outputs: [{ name: 'y' }] };
+  const a = run(all, { d, i: i64([2, 3], [1, 0, 1, -1, -1, 0]) }).get('y')!;
+  assert.equal([a.shape, Array.from(a.data as Float32Array)], [[2], [5, 6]]);
+  const batched = { nodes: [node('GatherND', ['d', 'i'], ['y'], { batch_dims: 1 })], inputs: [X([2, 2, 2], 'd'), { name: 'i', type: T.INT64, shape: [2, 2] }], outputs: [{ name: 'y' }] };
+  const b = run(batched, { d, i: i64([2, 2], [1, 0, 0, 1]) }).get('y')!;
+  assert.equal([b.shape, Array.from(b.data as Float32Array)], [[2], [2, 5]]);
+});
+
+test('BatchNormalization training_mode=1: batch statistics, running statistics moved by momentum', () => {
+  const m = {
+    nodes: [node('BatchNormalization', ['x', 's', 'b', 'm', 'v'], ['y', 'rm', 'rv'], { training_mode: 1, momentum: 0.5, epsilon: 0 })],
+    inputs: [X([2, 1, 2], 'x'), X([1], 's'), X([1], 'b'), X([1], 'm'), X([1], 'v')], outputs: [{ name: 'y' }, { name: 'rm' }, { name: 'rv' }], opset: 15,
+  };
+  // channel values 1, 3, 5, 7: mean 4, biased variance 5
+  const out = run(m, { x: f32([2, 1, 2], [1, 3, 5, 7]), s: f32([1], [2]), b: f32([1], [1]), m: f32([1], [0]), v: f32([1], [1]) });
+  const r5 = Math.sqrt(5);
+  assert.equal(Array.from(out.get('y')!.data as Float32Array), [-3, -1, 1, 3].map((d) => Math.fround(Math.fround(Math.fround(d / Math.fround(r5)) * 2) + 1)));
+  assert.equal(Array.from(out.get('rm')!.data as Float32Array), [2]);
+  assert.equal(Array.from(out.get('rv')!.data as Float32Array), [3]);
+});
+
+test('ConvTranspose with dilations: the filter gets zero taps between its own (1-D through the 2-D op)', () => {
+  const m = { nodes: [node('ConvTranspose', ['x', 'w'], ['y'], { dilations: [2] })], inputs: [X([1, 1, 3], 'x'), X([1, 1, 2], 'w')], outputs: [{ name: 'y' }] };
+  // taps at 0 and 2: y[o] = x[o]·w0 + x[o - 2]·w1
+  const y = run(m, { x: f32([1, 1, 3], [1, 2, 3]), w: f32([1, 1, 2], [10, 1]) }).get('y')!;
+  assert.equal([y.shape, Array.from(y.data as Float32Array)], [[1, 1, 5], [10, 20, 31, 2, 3]]);
 });
 
 test.run();

@@ -4,6 +4,7 @@
 // resolved into explicit pads/adjs here (Caffe2 ignored them, silently changing the meaning).
 
 import type { ArgMap, ArgValue, RuleCtx } from '../context.js';
+import { Tensor } from '../../core/tensor.js';
 import { I, INTS } from '../context.js';
 import type { RuleSet } from './index.js';
 
@@ -108,14 +109,47 @@ const globalPool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {
   c.emit(type, [c.in(0)], [c.out(0)], { global_pooling: I(1) });
 };
 
+/**
+ * The filter of a dilated ConvTranspose as the undilated filter it equals: d - 1 zeros between
+ * taps along each dilated axis (ExpandDims, Concat with zeros, Reshape, Slice off the tail).
+ */
+function dilatedFilter(c: RuleCtx, w: string, dilations: readonly number[]): string {
+  const shape = c.staticShape(w, 'dilating the filter');
+  let cur = w;
+  dilations.forEach((d, i) => {
+    if (d === 1) return;
+    const ax = 2 + i, k = shape[ax]!;
+    const col = c.dummy(), zeros = c.dummy(), wide = c.dummy(), flat = c.dummy(), target = c.dummy(), cut = c.dummy();
+    c.emit('ExpandDims', [cur], [col], { dims: INTS([ax + 1]) });
+    const zshape = [...shape.slice(0, ax + 1), d - 1, ...shape.slice(ax + 1)];
+    c.emitConstant(zeros, new Tensor('float32', zshape));
+    c.emit('Concat', [col, zeros], [wide, c.dummy()], { axis: I(ax + 1) });
+    shape[ax] = k * d;
+    c.emitConstant(target, Tensor.from('int64', [shape.length], shape));
+    c.emit('Reshape', [wide, target], [flat, c.dummy()]);
+    // keep (k - 1)·d + 1 taps: Caffe2 Slice ends count from the end when negative
+    shape[ax] = (k - 1) * d + 1;
+    const ends = shape.map(() => -1);
+    ends[ax] = shape[ax]!;
+    c.emit('Slice', [flat], [cut], { starts: INTS(shape.map(() => 0)), ends: INTS(ends) });
+    cur = cut;
+  });
+  return cur;
+}
+
 const convTranspose = (c: RuleCtx): void => {
   c.only('kernel_shape', 'strides', 'pads', 'dilations', 'group', 'output_padding', 'output_shape', 'auto_pad');
-  const x = c.in(0), w = c.in(1);
-  const kernel = c.attrs.ints('kernel_shape') ?? c.staticShape(w, 'the kernel shape (no kernel_shape attribute)').slice(2);
+  const x = c.in(0);
+  let w = c.in(1);
+  let kernel = c.attrs.ints('kernel_shape') ?? c.staticShape(w, 'the kernel shape (no kernel_shape attribute)').slice(2);
   const n = kernel.length;
   const strides = fill(c.attrs.ints('strides'), n, 1, c, 'strides');
   const dilations = fill(c.attrs.ints('dilations'), n, 1, c, 'dilations');
-  if (dilations.some((d) => d !== 1)) c.fail(`dilations [${dilations.join(', ')}]: Caffe2 ConvTranspose has no dilation`);
+  if (dilations.some((d) => d !== 1)) {
+    // Caffe2's ConvTranspose has no dilation; a dilated filter is a larger one with zero taps
+    w = dilatedFilter(c, w, dilations);
+    kernel = kernel.map((k, i) => (k - 1) * dilations[i]! + 1);
+  }
   const adjs = fill(c.attrs.ints('output_padding'), n, 0, c, 'output_padding').slice();
   let pads = c.attrs.ints('pads') ?? new Array<number>(2 * n).fill(0);
   if (pads.length === n) pads = [...pads, ...pads];
@@ -149,7 +183,7 @@ const convTranspose = (c: RuleCtx): void => {
     return;
   }
   if (n !== 2) c.fail(`a ${n}-D ConvTranspose: Caffe2's ConvTranspose is 2-D`);
-  c.emit('ConvTranspose', c.node.inputs.filter((s) => s), [c.out(0)], transposeArgs(c, kernel, strides, pads, adjs));
+  c.emit('ConvTranspose', [x, w, ...(c.input(2) ? [c.in(2)] : [])], [c.out(0)], transposeArgs(c, kernel, strides, pads, adjs));
 };
 
 function transposeArgs(c: RuleCtx, kernel: number[], strides: number[], pads: number[], adjs: number[]): ArgMap {

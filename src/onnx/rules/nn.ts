@@ -77,7 +77,7 @@ const softmax = (log: boolean) => (c: RuleCtx): void => {
 
 const batchNorm = (c: RuleCtx): void => {
   c.only('epsilon', 'momentum', 'spatial', 'is_test', 'consumed_inputs', 'training_mode');
-  if (c.attrs.int('training_mode', 0)) c.fail('training_mode=1 (batch statistics) is not an inference op');
+  if (c.attrs.int('training_mode', 0)) { batchNormTraining(c); return; }
   if (c.attrs.int('spatial', 1) !== 1) c.fail('spatial=0 (per-activation statistics) has no Caffe2 SpatialBN form');
   if (c.numOutputs > 1) c.fail('the running mean/var outputs are training outputs');
   const args: Record<string, ArgValue> = {};
@@ -86,6 +86,45 @@ const batchNorm = (c: RuleCtx): void => {
   args['is_test'] = I(1);
   c.emit('SpatialBN', [c.in(0), c.in(1), c.in(2), c.in(3), c.in(4)], [c.out(0)], args);
 };
+
+/**
+ * BatchNormalization with training_mode=1: normalised by the batch's own mean and (biased)
+ * variance over every dim but the channels, and the running statistics moved towards them:
+ * running = input · momentum + batch · (1 - momentum). Plain Caffe2 ops (ReduceMean, Sqrt, ...):
+ * Caffe2's training SpatialBN writes its running statistics in place and adds saved outputs.
+ */
+function batchNormTraining(c: RuleCtx): void {
+  if (c.attrs.int('spatial', 1) !== 1) c.fail('spatial=0 (per-activation statistics) has no Caffe2 SpatialBN form');
+  const x = c.in(0), r = c.rank(x);
+  if (r < 2) c.fail(`input '${x}' has rank ${r}: batch normalisation needs a channel dim`);
+  const eps = c.attrs.float('epsilon', 1e-5), momentum = c.attrs.float('momentum', 0.9);
+  // every dim but the channels: reduced for the statistics, added to [C] for broadcasting
+  const axes = INTS([0, ...Array.from({ length: r - 2 }, (_, i) => i + 2)]);
+  const t = (): string => c.dummy();
+  const k = (v: number): string => { const n = t(); c.emitConstant(n, Tensor.scalar(v)); return n; };
+  const mean = t(), d = t(), d2 = t(), vr = t(), ve = t(), sd = t(), xn = t(), sc = t(), bi = t(), ys = t();
+  c.emit('ReduceMean', [x], [mean], { axes, keepdims: I(1) });
+  c.emit('Sub', [x, mean], [d]);
+  c.emit('Mul', [d, d], [d2]);
+  c.emit('ReduceMean', [d2], [vr], { axes, keepdims: I(1) });
+  c.emit('Add', [vr, k(eps)], [ve]);
+  c.emit('Sqrt', [ve], [sd]);
+  c.emit('Div', [d, sd], [xn]);
+  c.emit('ExpandDims', [c.in(1)], [sc], { dims: axes });
+  c.emit('ExpandDims', [c.in(2)], [bi], { dims: axes });
+  c.emit('Mul', [xn, sc], [ys]);
+  c.emit('Add', [ys, bi], [c.out(0)]);
+  // running statistics (outputs 1 and 2, when asked for)
+  [[mean, 3], [vr, 4]].forEach(([batch, input], i) => {
+    const out = c.node.outputs[i + 1];
+    if (!out) return;
+    const flat = t(), a = t(), b = t();
+    c.emit('Squeeze', [batch as string], [flat], { dims: axes });
+    c.emit('Mul', [c.in(input as number), k(momentum)], [a]);
+    c.emit('Mul', [flat, k(1 - momentum)], [b]);
+    c.emit('Add', [a, b], [out]);
+  });
+}
 
 /** ONNX GroupNormalization: opset 18 scales per group (expanded to channels here), 21 per channel. */
 const groupNorm = (c: RuleCtx): void => {
