@@ -74,6 +74,33 @@ export function avgPool(y: Float32Array, x: Float32Array, g: ConvGeom, countIncl
   }
 }
 
+/**
+ * Caffe2 MaxPoolWithIndex (max_pool_with_index.cu, there CUDA only): 2-D max over the clipped
+ * window starting from -FLT_MAX, taking a value only when strictly greater (so the first of equal
+ * maxima wins and NaN never does), and the winner's index h·W + w in its plane (-1 if none).
+ */
+export function maxPoolWithIndex(y: Float32Array, index: Int32Array, x: Float32Array, g: ConvGeom): void {
+  const { inH, inW, outH, outW, kH, kW, sH, sW, padT, padL } = g;
+  const lowest = -3.4028234663852886e38;
+  for (let p = 0, o = 0; p < g.N * g.C; p++) {
+    const xp = p * inH * inW;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = oh * sH - padT, hs = h0 > 0 ? h0 : 0, he = h0 + kH < inH ? h0 + kH : inH;
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const w0 = ow * sW - padL, ws = w0 > 0 ? w0 : 0, we = w0 + kW < inW ? w0 + kW : inW;
+        let best = lowest, at = -1;
+        for (let h = hs; h < he; h++) {
+          for (let w = ws, i = xp + h * inW + ws; w < we; w++, i++) {
+            if (x[i]! > best) { best = x[i]!; at = h * inW + w; }
+          }
+        }
+        y[o] = best;
+        index[o] = at;
+      }
+    }
+  }
+}
+
 /** Global max over each plane of `plane` elements (`planes` planes). */
 export function globalMaxPool(y: MaxPoolArray, x: MaxPoolArray, planes: number, plane: number): void {
   for (let p = 0; p < planes; p++) {

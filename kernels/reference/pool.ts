@@ -44,6 +44,24 @@ export function avgPool(y: Float32Array, x: Float32Array, g: ConvGeom, countIncl
   pool(y, x, g, 'avg', countIncludePad);
 }
 
+/** max_pool_with_index.cu MaxPoolForward, one output at a time: maxval = -FLT_MAX, maxidx = -1, `>` wins. */
+export function maxPoolWithIndex(y: Float32Array, index: Int32Array, x: Float32Array, g: ConvGeom): void {
+  for (let o = 0; o < y.length; o++) {
+    const ow = o % g.outW, oh = Math.floor(o / g.outW) % g.outH, p = Math.floor(o / (g.outW * g.outH));
+    const hs = Math.max(oh * g.sH - g.padT, 0), he = Math.min(oh * g.sH - g.padT + g.kH, g.inH);
+    const ws = Math.max(ow * g.sW - g.padL, 0), we = Math.min(ow * g.sW - g.padL + g.kW, g.inW);
+    let maxval = -3.4028234663852886e38, maxidx = -1;
+    for (let h = hs; h < he; h++) {
+      for (let w = ws; w < we; w++) {
+        const v = x[p * g.inH * g.inW + h * g.inW + w]!;
+        if (v > maxval) { maxidx = h * g.inW + w; maxval = v; }
+      }
+    }
+    y[o] = maxval;
+    index[o] = maxidx;
+  }
+}
+
 export function globalMaxPool(y: MaxPoolArray, x: MaxPoolArray, planes: number, plane: number): void {
   for (let p = 0; p < planes; p++) {
     let m = -Infinity;

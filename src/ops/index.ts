@@ -22,6 +22,7 @@ import Softplus from './Softplus.js';
 import Softsign from './Softsign.js';
 import Floor from './Floor.js';
 import Assert from './Assert.js';
+import MaxPoolWithIndex from './MaxPoolWithIndex.js';
 import AveragePool from './AveragePool.js';
 import BatchMatMul from './BatchMatMul.js';
 import Conv from './Conv.js';
@@ -120,7 +121,7 @@ import {
 
 export const ALL_OPS: readonly AnyOpDef[] = [
   // dense layers: convolution, pooling, matrix products
-  Conv, ConvTranspose, MaxPool, AveragePool, FC, FCTransposed, MatMul, BatchMatMul,
+  Conv, ConvTranspose, MaxPool, MaxPoolWithIndex, AveragePool, FC, FCTransposed, MatMul, BatchMatMul,
   // fills (init nets)
   ConstantFill,
   GivenTensorFill, GivenTensorDoubleFill, GivenTensorIntFill, GivenTensorInt16Fill, GivenTensorInt64Fill,

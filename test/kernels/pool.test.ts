@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { computeSizeAndPad, convGeom, LEGACY_CAFFE_POOLING, LEGACY_NOTSET, LEGACY_SAME, LEGACY_VALID, type ConvGeom } from '../../kernels/geometry.js';
-import { avgPool, globalAvgPool, globalMaxPool, maxPool } from '../../kernels/pool.js';
+import { avgPool, globalAvgPool, globalMaxPool, maxPool, maxPoolWithIndex } from '../../kernels/pool.js';
 import * as ref from '../../kernels/reference/pool.js';
 import { closeArrays, TOL } from '../helpers/close.js';
 import { seededFloats, seed } from '../helpers/arb.js';
@@ -110,6 +110,31 @@ test('property: max/avg pooling == reference (1-3 D, every legacy_pad mode, dila
     const msg = closeArrays(pool(kind, g, x, 'fast'), pool(kind, g, x, 'ref'), TOL.reduce);
     assert.not.ok(msg, `${kind} ${JSON.stringify(g)}: ${msg}`);
   }), { numRuns: 300 });
+});
+
+test('MaxPoolWithIndex: first of equal maxima, -FLT_MAX and -1 where nothing beats it (NaN, -inf)', () => {
+  const g = convGeom(1, 1, 1, 1, [2, 3], [1, 2], [2, 2], [1, 1], [1, 1], [0, 0]);
+  for (const impl of [maxPoolWithIndex, ref.maxPoolWithIndex]) {
+    const y = new Float32Array(2), i = new Int32Array(2);
+    impl(y, i, Float32Array.of(5, 1, 5, 5, -Infinity, NaN), g);
+    assert.equal([Array.from(y), Array.from(i)], [[5, 5], [0, 2]]);
+    impl(y, i, Float32Array.of(-Infinity, NaN, NaN, -Infinity, -Infinity, -Infinity), g);
+    assert.equal([Array.from(y), Array.from(i)], [[-3.4028234663852886e38, -3.4028234663852886e38], [-1, -1]]);
+  }
+});
+
+test('property: MaxPoolWithIndex fast == reference (2-D, pads, strides, N and C > 1)', () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }),
+    fc.integer({ min: 1, max: 2 }), fc.nat(2), fc.nat(2), fc.constantFrom(1, 2), seed, (H, W, kh, kw, s, ph, pw, NC, sd) => {
+      if (ph >= kh || pw >= kw || H + 2 * ph < kh || W + 2 * pw < kw) return;
+      const oH = Math.floor((H + 2 * ph - kh) / s) + 1, oW = Math.floor((W + 2 * pw - kw) / s) + 1;
+      const g = convGeom(NC, 2, 2, 1, [H, W], [oH, oW], [kh, kw], [s, s], [1, 1], [ph, pw]);
+      const x = seededFloats(NC * 2 * H * W, sd, -3, 3).map(Math.round);
+      const n = NC * 2 * oH * oW;
+      const a = new Float32Array(n), b = new Float32Array(n), ia = new Int32Array(n), ib = new Int32Array(n);
+      maxPoolWithIndex(a, ia, x, g); ref.maxPoolWithIndex(b, ib, x, g);
+      assert.equal([Array.from(a), Array.from(ia)], [Array.from(b), Array.from(ib)]);
+    }), { numRuns: 150 });
 });
 
 test('property: global pooling == reference', () => {
