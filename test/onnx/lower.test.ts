@@ -466,4 +466,19 @@ test('ConvTranspose with dilations: the filter gets zero taps between its own (1
   assert.equal([y.shape, Array.from(y.data as Float32Array)], [[1, 1, 5], [10, 20, 31, 2, 3]]);
 });
 
+test('MaxPool with Indices: MaxPoolWithIndex, in-plane positions made whole-tensor; storage_order 1 reads planes column-major', () => {
+  const x = f32([1, 2, 2, 3], [1, 9, 2, 3, 4, 8, 7, 5, 6, 0, 1, 2]);
+  const m = (order: number): ModelIn => ({
+    nodes: [node('MaxPool', ['x'], ['y', 'i'], { kernel_shape: [2, 2], storage_order: order })],
+    inputs: [X([1, 2, 2, 3])], outputs: [{ name: 'y' }, { name: 'i' }],
+  });
+  assert.equal(ops(m(0)).map((o) => o.split('(')[0]).slice(0, 1), ['MaxPoolWithIndex']);
+  const r = run(m(0), { x });
+  assert.equal(Array.from(r.get('y')!.data as Float32Array), [9, 9, 7, 6]);
+  // plane 0 maxima at (0,1), (0,1); plane 1 (offset 6) at (0,0), (0,2)
+  assert.equal(Array.from(r.get('i')!.data as BigInt64Array), [1n, 1n, 6n, 8n]);
+  // column-major in the plane: w·H + h
+  assert.equal(Array.from(run(m(1), { x }).get('i')!.data as BigInt64Array), [2n, 2n, 6n, 10n]);
+});
+
 test.run();

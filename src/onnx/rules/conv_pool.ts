@@ -81,7 +81,6 @@ function poolOut(inp: number, k: number, s: number, d: number, pb: number, pe: n
 
 const pool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {
   c.only('kernel_shape', 'strides', 'pads', 'dilations', 'auto_pad', 'ceil_mode', 'storage_order', 'count_include_pad');
-  if (c.numOutputs > 1) c.fail('the Indices output (argmax positions) has no Caffe2 equivalent');
   const kernel = c.attrs.ints('kernel_shape');
   if (!kernel) c.fail("attribute 'kernel_shape' is required");
   const x = c.in(0);
@@ -101,8 +100,40 @@ const pool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {
     }
   }
   const drop = g.dilations.every((d) => d === 1) ? ['dilations'] : [];
-  c.emit(type, [x], [c.out(0)], convArgs(c, g, includePad ? ['count_include_pad'] : [], drop));
+  const args = convArgs(c, g, includePad ? ['count_include_pad'] : [], drop);
+  if (c.numOutputs > 1) { maxPoolIndices(c, x, args, g); return; }
+  c.emit(type, [x], [c.out(0)], args);
 };
+
+/**
+ * MaxPool's Indices output: Caffe2's MaxPoolWithIndex gives each maximum's place h·W + w in its
+ * plane; ONNX counts over the whole tensor, (n·C + c)·H·W + that (storage_order 0), or with the
+ * plane read column-major, w·H + h (storage_order 1).
+ */
+function maxPoolIndices(c: RuleCtx, x: string, args: ArgMap, g: Geometry): void {
+  if (g.kernel.length !== 2) c.fail(`a ${g.kernel.length}-D MaxPool with Indices: Caffe2's MaxPoolWithIndex is 2-D`);
+  if (g.dilations.some((d) => d !== 1)) c.fail(`dilations [${g.dilations.join(', ')}] with Indices: Caffe2's MaxPoolWithIndex has no dilation`);
+  const [N, C, H, W] = c.staticShape(x, 'MaxPool with Indices (the plane offsets)');
+  const mask = c.dummy(), m = c.dummy(), yShape = c.dummy(), shaped = c.dummy();
+  c.emit('MaxPoolWithIndex', [x], [c.out(0), mask], args);
+  c.emit('Cast', [mask], [m], { to: I(10) });
+  const k = (values: number[], shape: number[]): string => { const n = c.dummy(); c.emitConstant(n, Tensor.from('int64', shape, values)); return n; };
+  // Caffe2's mask is 1-D: back to Y's shape
+  c.emit('Shape', [c.out(0)], [yShape]);
+  c.emit('Reshape', [m, yShape], [shaped, c.dummy()]);
+  let inPlane = shaped;
+  if (c.attrs.int('storage_order', 0) === 1) {
+    const h = c.dummy(), hw = c.dummy(), w = c.dummy(), wh = c.dummy();
+    inPlane = c.dummy();
+    c.emit('Div', [shaped, k([W!], [])], [h]);
+    c.emit('Mul', [h, k([W!], [])], [hw]);
+    c.emit('Sub', [shaped, hw], [w]);
+    c.emit('Mul', [w, k([H!], [])], [wh]);
+    c.emit('Add', [wh, h], [inPlane]);
+  }
+  const planes = Array.from({ length: N! * C! }, (_, p) => p * H! * W!);
+  c.emit('Add', [inPlane, k(planes, [N!, C!, 1, 1])], [c.out(1)]);
+}
 
 const globalPool = (type: 'MaxPool' | 'AveragePool') => (c: RuleCtx): void => {
   c.only();
