@@ -3,15 +3,44 @@
 // or 5 when rotated), images split by batch_splits (float or int32; default one image).
 // Outputs, class-major per image: scores [n], boxes [n, B], classes [n] (float), batch_splits
 // [batch] (float), keeps [n] (int32, rows relative to the image) and keeps_size [batch, C] (int32).
+// Extension: score_thresh, nms and detections_per_im may come from optional inputs 3 to 5 (one
+// value each, after batch_splits), read at run time like the args (ONNX NonMaxSuppression feeds
+// its thresholds and box limit as tensors).
 
 import { boxCol, boxWithNmsLimitImage, scoreCol, type BoxNmsLimitParams } from '../../kernels/box_nms_limit.js';
 import { ArgError, ShapeError, shapeStr } from '../core/errors.js';
+import { infoOf, type ValueInfo } from '../core/tensor.js';
 import { arg, defineOp } from './schema.js';
 import { LEGACY_PLUS_ONE_DOC, bound, f32, requireFloat, requireSameDim } from './detection_util.js';
 
 interface Params extends BoxNmsLimitParams { readonly outputBg: boolean }
 
 /** [count, cols] of a 2-D input or a 4-D one with trailing 1 x 1; `cols` names the columns. */
+const RUNTIME_ARGS = ['score_thresh', 'nms', 'detections_per_im'] as const;
+
+/** The one value of run-time arg input `i` (3 to 5), checked. */
+function runtimeValue(info: ValueInfo, i: number): number | undefined {
+  const name = RUNTIME_ARGS[i - 3]!;
+  const want = i === 5 ? ['int32', 'int64'] : ['float32'];
+  if (!want.includes(info.dtype)) throw new ShapeError(`input '${name}' must be ${want.join(' or ')}, got ${info.dtype}`);
+  if (info.shape.some((d) => d !== 1)) throw new ShapeError(`input '${name}' must hold one value, got ${shapeStr(info.shape)}`);
+  return info.value?.get(0);
+}
+
+/** The params with the args given as inputs 3 to 5 replaced by their values (when known). */
+function withInputs(p: Params, ins: readonly (ValueInfo | undefined)[]): Params {
+  if (ins.length <= 3) return p;
+  const v = ins.map((x, i) => (i >= 3 && x ? runtimeValue(x, i) : undefined));
+  const nmsThresh = v[4] !== undefined ? f32(v[4]) : p.nmsThresh;
+  return Object.freeze({
+    ...p,
+    scoreThresh: v[3] !== undefined ? f32(v[3]) : p.scoreThresh,
+    nmsThresh,
+    detectionsPerIm: v[5] !== undefined ? v[5] : ins.length > 5 ? -1 : p.detectionsPerIm,
+    soft: p.soft ? Object.freeze({ ...p.soft, overlapThresh: nmsThresh }) : null,
+  });
+}
+
 function matrix(s: readonly number[], name: string, cols: string): [number, number] {
   if (s.length === 2 || (s.length === 4 && (s[2]! < 0 || s[2] === 1) && (s[3]! < 0 || s[3] === 1))) return [s[0]!, s[1]!];
   throw new ShapeError(`input '${name}' must be [count, ${cols}] or [count, ${cols}, 1, 1], got ${shapeStr(s)}`);
@@ -20,7 +49,8 @@ function matrix(s: readonly number[], name: string, cols: string): [number, numb
 export default defineOp({
   type: 'BoxWithNMSLimit', category: 'Detection',
   doc: 'Per-class NMS over detection scores and boxes, capped at detections_per_im per image.',
-  inputs: [{ name: 'scores' }, { name: 'boxes' }, { name: 'batch_splits', optional: true }],
+  inputs: [{ name: 'scores' }, { name: 'boxes' }, { name: 'batch_splits', optional: true },
+    { name: 'score_thresh', optional: true }, { name: 'nms', optional: true }, { name: 'detections_per_im', optional: true }],
   outputs: [{ name: 'scores' }, { name: 'boxes' }, { name: 'classes' }, { name: 'batch_splits', optional: true },
     { name: 'keeps', optional: true }, { name: 'keeps_size', optional: true }],
   args: {
@@ -41,7 +71,8 @@ export default defineOp({
       outputBg: a.output_classes_include_bg_cls, legacyPlusOne: a.legacy_plus_one,
     });
   },
-  infer(ins, p, ctx) {
+  infer(ins, params, ctx) {
+    const p = withInputs(params, ins);
     requireFloat(ins[0]!, 'scores');
     requireFloat(ins[1]!, 'boxes');
     const [count, C] = matrix(ins[0]!.shape, 'scores', 'C');
@@ -67,7 +98,8 @@ export default defineOp({
       { dtype: 'float32' as const, shape: [batch] }, { dtype: 'int32' as const, ...n() }, { dtype: 'int32' as const, shape: [batch, C] },
     ].slice(0, ctx.numOutputs);
   },
-  run(ctx, p) {
+  run(ctx, params) {
+    const p = ctx.numInputs > 3 ? withInputs(params, Array.from({ length: ctx.numInputs }, (_, i) => infoOf(ctx.in(i)))) : params;
     const scoresT = ctx.in(0), boxesT = ctx.in(1), splitsT = ctx.maybe(2);
     const count = scoresT.shape[0]!, C = scoresT.shape[1]!, Bc = boxesT.shape[1]!, B = p.boxDim;
     const splits = splitsT ? Array.from(splitsT.data as Float32Array | Int32Array, (v) => Math.trunc(v)) : [count];
