@@ -481,4 +481,25 @@ test('MaxPool with Indices: MaxPoolWithIndex, in-plane positions made whole-tens
   assert.equal(Array.from(run(m(1), { x }).get('i')!.data as BigInt64Array), [2n, 2n, 6n, 10n]);
 });
 
+test('NonMaxSuppression: one BoxWithNMSLimit per batch and class; centre boxes; limit 0 or absent selects nothing', () => {
+  // centre form [xc, yc, w, h]: box 1 overlaps box 0 by IoU 80/120, box 2 is apart
+  const boxes = f32([1, 3, 4], [5, 5, 10, 10, 5, 7, 10, 10, 50, 50, 4, 4]);
+  const scores = f32([1, 2, 3], [0.9, 0.8, 0.1, 0.2, 0.3, 0.95]);
+  const m = (inputs: string[]): ModelIn => ({
+    nodes: [node('NonMaxSuppression', inputs, ['sel'], { center_point_box: 1 })],
+    inputs: [X([1, 3, 4], 'boxes'), X([1, 2, 3], 'scores'), { name: 'k', type: T.INT64, shape: [1] }, X([1], 'iou')],
+    outputs: [{ name: 'sel' }], opset: 11,
+  });
+  assert.equal(ops(m(['boxes', 'scores', 'k', 'iou'])).filter((o) => o.startsWith('BoxWithNMSLimit')).length, 2);
+  // class 0: box 0 (0.9) kept, box 1 (0.8) suppressed, box 2 (0.1) kept; class 1: box 2 (0.95), box 1 (0.3), box 0 suppressed
+  const sel = run(m(['boxes', 'scores', 'k', 'iou']), { boxes, scores, k: i64([1], [5]), iou: f32([1], [0.5]) }).get('sel')!;
+  assert.equal([sel.shape, Array.from(sel.data as BigInt64Array, Number)], [[4, 3], [0, 0, 0, 0, 0, 2, 0, 1, 2, 0, 1, 1]]);
+  const two = run(m(['boxes', 'scores', 'k', 'iou']), { boxes, scores, k: i64([1], [1]), iou: f32([1], [0.5]) }).get('sel')!;
+  assert.equal(Array.from(two.data as BigInt64Array, Number), [0, 0, 0, 0, 1, 2]);
+  const none = run(m(['boxes', 'scores', 'k', 'iou']), { boxes, scores, k: i64([1], [0]), iou: f32([1], [0.5]) }).get('sel')!;
+  assert.equal(none.shape, [0, 3]);
+  const absent = { ...m(['boxes', 'scores']), inputs: [X([1, 3, 4], 'boxes'), X([1, 2, 3], 'scores')] };
+  assert.equal(run(absent, { boxes, scores }).get('sel')!.shape, [0, 3]);
+});
+
 test.run();

@@ -6,6 +6,7 @@ import type { RuleCtx } from '../context.js';
 import { attrToArg } from '../context.js';
 import { CONV_POOL_RULES } from './conv_pool.js';
 import { GATHER_RULES } from './gather.js';
+import { NMS_RULES } from './nms.js';
 import { MATH_RULES } from './math.js';
 import { NN_RULES } from './nn.js';
 import { RESIZE_RULES } from './resize.js';
@@ -17,7 +18,7 @@ export type Rule = (c: RuleCtx) => void;
 export type RuleSet = Readonly<Record<string, Rule>>;
 
 export const ONNX_RULES: Readonly<Record<string, RuleSet>> = {
-  ...CONV_POOL_RULES, ...MATH_RULES, ...NN_RULES, ...SHAPE_RULES, ...TENSOR_RULES, ...GATHER_RULES, ...RESIZE_RULES,
+  ...CONV_POOL_RULES, ...MATH_RULES, ...NN_RULES, ...SHAPE_RULES, ...TENSOR_RULES, ...GATHER_RULES, ...NMS_RULES, ...RESIZE_RULES,
 };
 
 function inRange(range: string, opset: number): boolean {
