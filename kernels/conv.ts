@@ -5,10 +5,15 @@
 // convs (one input channel per group) run a direct kernel; everything else im2cols a block of
 // output columns straight into packed panels. Groups read their channel slice in place.
 
-import { BIAS_ROW, EPI_RELU, EPI_RESIDUAL, MR, NR, TILE_BYTES, gemmPacked, packPanels, packedSize } from './gemm.js';
+import { BIAS_ROW, EPI_ACC, EPI_RELU, EPI_RESIDUAL, KC, MR, NR, TILE_BYTES, gemmPacked, packPanels, packedSize } from './gemm.js';
 import type { ConvGeom } from './geometry.js';
 import { im2colPacked } from './im2col.js';
 import { tapHi, tapLo } from './geometry.js';
+
+/** 2-D (or 1-D): the SIMD im2col handles it. */
+function is2d(g: ConvGeom): boolean {
+  return g.kD === 1 && g.inD === 1 && g.outD === 1;
+}
 import type { Exec } from './engine.js';
 import { HDR, USE_SIMD, type Job, type ThreadCtx } from './parallel.js';
 
@@ -109,26 +114,51 @@ export function readGeom(a: Float64Array, at: number): ConvGeom {
   return g as unknown as ConvGeom;
 }
 
-/** One task: image n, group gi, output columns [j0, j0 + nc): im2col (or pack) into this thread's scratch, then the GEMM. */
+/** Rows of the im2col matrix packed at a time: whole channels, about a GEMM K block (KC). */
+function sliceChannels(g: ConvGeom): number {
+  return Math.max(1, Math.floor(KC / (g.kD * g.kH * g.kW)));
+}
+
+/**
+ * One task: image n, group gi, output columns [j0, j0 + nc). K is walked in slices of whole
+ * channels (about KC rows): each slice is im2col'ed (or packed) into this thread's scratch, where
+ * it stays in L2, and multiplied onto the output (the first slice overwrites, later ones add);
+ * the last slice applies the epilogue.
+ */
 function convTask(t: ThreadCtx, a: Float64Array, task: number): void {
   const g = readGeom(a, A_G);
   const { C, M, G } = g;
   const NCb = a[A_NC]!, blocks = a[A_BLOCKS]!;
   const n = Math.floor(task / (G * blocks)), gi = Math.floor(task / blocks) % G, j0 = (task % blocks) * NCb;
-  const Cg = C / G, Mg = M / G, Kg = convKg(g), gs = packedSize(Mg, Kg, MR);
+  const Cg = C / G, Mg = M / G, Kg = convKg(g), gs = packedSize(Mg, Kg, MR), rk = g.kD * g.kH * g.kW;
   const Pin = g.inD * g.inH * g.inW, P = g.outD * g.outH * g.outW, nc = P - j0 < NCb ? P - j0 : NCb;
-  const f = t.f32, sp = a[1]! + t.index * a[2]!;
+  const f = t.f32, sp = a[1]! + t.index * a[2]!, pointwise = isPointwise(g);
   const xOff = a[A_X]! / 4 + n * C * Pin;
-  if (isPointwise(g)) packPanels(f, sp / 4, f, xOff + gi * Cg * Pin + j0, 1, Pin, nc, Kg, NR);
-  else im2colPacked(f, f, xOff, g, gi * Cg, Cg, j0, nc, sp / 4);
   const co = a[A_Y]! / 4 + (n * M + gi * Mg) * P + j0;
   const ro = a[A_R]! >= 0 ? a[A_R]! / 4 + (n * M + gi * Mg) * P + j0 : 0;
   const bias = a[A_B]!, flags = a[A_EPI]! | (bias >= 0 ? BIAS_ROW : 0);
-  const wp = a[A_W]! + gi * gs * 4;
-  if (a[0]! & USE_SIMD && t.simd && Kg > 0) {
-    t.simd.gemm(Mg, nc, Kg, wp, sp, co * 4, P, bias + gi * Mg * 4, flags, ro * 4, P, sp + packedSize(nc, Kg, NR) * 4);
-  } else {
-    gemmPacked(f, co, P, Mg, nc, Kg, f, wp / 4, f, sp / 4, f, bias / 4 + gi * Mg, flags & 3, flags, f, ro, P);
+  const wp = a[A_W]! / 4 + gi * gs, chans = sliceChannels(g);
+  const simd = a[0]! & USE_SIMD ? t.simd : null;
+  const tile = sp + packedSize(nc, Math.min(Kg, chans * rk), NR) * 4, taps = tile + TILE_BYTES;
+  const fast2d = simd !== null && !pointwise && is2d(g);
+  if (fast2d) {
+    for (let kw = 0; kw < g.kW; kw++) {
+      t.i32[taps / 4 + 2 * kw] = tapLo(kw, g.sW, g.padL, g.dW, g.outW);
+      t.i32[taps / 4 + 2 * kw + 1] = tapHi(kw, g.sW, g.padL, g.dW, g.inW, g.outW);
+    }
+  }
+  for (let c = 0; c < Cg; c += chans) {
+    const cn = Cg - c < chans ? Cg - c : chans, kc = cn * rk, pc = c * rk, last = c + cn === Cg;
+    if (pointwise) {
+      if (simd) simd.packb(sp, (xOff + (gi * Cg + c) * Pin + j0) * 4, Pin, kc, nc);
+      else packPanels(f, sp / 4, f, xOff + (gi * Cg + c) * Pin + j0, 1, Pin, nc, kc, NR);
+    } else if (fast2d) {
+      simd!.im2col(sp, (xOff + (gi * Cg + c) * Pin) * 4, cn, g.inH, g.inW, g.kH, g.kW, g.sH, g.sW, g.dH, g.dW, g.padT, g.padL,
+        g.outW, Math.floor(j0 / g.outW), j0 % g.outW, nc, taps);
+    } else im2colPacked(f, f, xOff, g, gi * Cg + c, cn, j0, nc, sp / 4);
+    const fl = (c > 0 ? EPI_ACC : 0) | (last ? flags : 0);
+    if (simd) simd.gemm(Mg, nc, kc, (wp + pc * MR) * 4, Kg, sp, co * 4, P, bias + gi * Mg * 4, fl, ro * 4, P, tile);
+    else gemmPacked(f, co, P, Mg, nc, kc, f, wp + pc * MR, f, sp / 4, f, bias / 4 + gi * Mg, fl & 3, fl, f, ro, P, Kg);
   }
 }
 
@@ -149,7 +179,8 @@ export function convExec(ex: Exec, y: number, x: number, packed: number, bias: n
     if (nc > P) nc = P;
   }
   const blocks = Math.ceil(P / nc);
-  ex.header(args, packedSize(nc, Kg, NR) * 4 + TILE_BYTES);
+  const kcMax = Math.min(Kg, sliceChannels(g) * g.kD * g.kH * g.kW);
+  ex.header(args, packedSize(nc, kcMax, NR) * 4 + TILE_BYTES + 8 * g.kW);
   args[A_X] = x; args[A_Y] = y; args[A_W] = packed; args[A_B] = bias; args[A_R] = res;
   args[A_EPI] = flags & ~3;
   writeGeom(args, A_G, g);

@@ -23,6 +23,8 @@ export const BIAS_NONE = 0, BIAS_ROW = 1, BIAS_COL = 2;
  * the bias, then ReLU. The order is Caffe2's: (conv + bias) + residual, then max(·, 0).
  */
 export const EPI_RESIDUAL = 8, EPI_RELU = 4;
+/** Add onto C instead of overwriting it (a later K slice of one product). */
+export const EPI_ACC = 16;
 
 /**
  * The micro-kernel contract: C[co + i·ldc + j] = (acc ? C[...] : 0) + Σ_k a[ao + k·MR + i]·b[bo + k·NR + j]
@@ -190,7 +192,8 @@ function reluTile(ci: Int32Array, co: number, ldc: number, mr: number, nr: numbe
  * C[cOff + i·ldc + j] = Σ_k A[i][k]·B[k][j] (+ bias[biasOff + i] for BIAS_ROW, + bias[biasOff + j]
  * for BIAS_COL), i < M, j < N, with A packed by packPanels(w = MR) at ap[aOff] and B packed with
  * w = NR at bp[bOff]. C is overwritten (never read before the first K block is stored).
- * `flags` adds EPI_RESIDUAL (then res[resOff + i·ldr + j] is added after the bias) and EPI_RELU.
+ * `flags` adds EPI_RESIDUAL (then res[resOff + i·ldr + j] is added after the bias), EPI_RELU, and
+ * EPI_ACC (C += the product: a later K slice). A's panels may hold `ka` > K steps (K slice of a longer A).
  * Sub-problems need no repacking, so workers can split one GEMM: rows [i0, i1) with i0 % MR = 0
  * are (M = i1 - i0, aOff + i0·K, cOff + i0·ldc, row bias + i0, resOff + i0·ldr); columns [j0, j1)
  * with j0 % NR = 0 are (N = j1 - j0, bOff + j0·K, cOff + j0, column bias + j0, resOff + j0).
@@ -199,15 +202,16 @@ export function gemmPacked(
   c: Float32Array, cOff: number, ldc: number, M: number, N: number, K: number,
   ap: Float32Array, aOff: number, bp: Float32Array, bOff: number,
   bias: Float32Array | null, biasOff: number, biasMode: number,
-  flags = 0, res: Float32Array | null = null, resOff = 0, ldr = 0,
+  flags = 0, res: Float32Array | null = null, resOff = 0, ldr = 0, ka = K,
 ): void {
   if (M <= 0 || N <= 0) return;
+  const accAll = (flags & EPI_ACC) !== 0;
   const rs = flags & EPI_RESIDUAL ? res : null;
   const ci = flags & EPI_RELU ? new Int32Array(c.buffer, c.byteOffset, c.length) : null;
   if (K === 0) {
     for (let i = 0; i < M; i++) {
       const r = cOff + i * ldc;
-      for (let j = 0; j < N; j++) c[r + j] = 0;
+      if (!accAll) for (let j = 0; j < N; j++) c[r + j] = 0;
     }
     epilogue(c, cOff, ldc, M, N, bias, biasOff, biasMode, rs, resOff, ldr);
     if (ci) reluTile(ci, cOff, ldc, M, N);
@@ -216,7 +220,7 @@ export function gemmPacked(
   const mk = micro;
   for (let pc = 0; pc < K; pc += KC) {
     const kc = K - pc < KC ? K - pc : KC;
-    const acc = pc > 0, last = pc + kc === K;
+    const acc = pc > 0 || accAll, last = pc + kc === K;
     for (let ic = 0; ic < M; ic += MC) {
       const mEnd = ic + MC < M ? ic + MC : M;
       for (let jp = 0; jp < N; jp += NR) {
@@ -225,7 +229,7 @@ export function gemmPacked(
         for (let ip = ic; ip < mEnd; ip += MR) {
           const mr = M - ip < MR ? M - ip : MR;
           const co = cOff + ip * ldc + jp;
-          const ao = aOff + ip * K + pc * MR;
+          const ao = aOff + ip * ka + pc * MR;
           if (mr === MR && nr === NR) mk(kc, ap, ao, bp, bo, c, co, ldc, acc);
           else {
             mk(kc, ap, ao, bp, bo, EDGE, 0, NR, false);
@@ -282,19 +286,19 @@ export function gemm(
 
 // job args after the header: M, N, K, pointers (bytes), ldc, bias mode | flags, ldr, split
 const G_M = HDR, G_N = HDR + 1, G_K = HDR + 2, G_A = HDR + 3, G_B = HDR + 4, G_C = HDR + 5, G_LDC = HDR + 6;
-const G_BIAS = HDR + 7, G_FLAGS = HDR + 8, G_RES = HDR + 9, G_LDR = HDR + 10, G_ROWS = HDR + 11, G_BLOCK = HDR + 12;
-const gargs = new Float64Array(HDR + 13);
+const G_BIAS = HDR + 7, G_FLAGS = HDR + 8, G_RES = HDR + 9, G_LDR = HDR + 10, G_ROWS = HDR + 11, G_BLOCK = HDR + 12, G_KA = HDR + 13;
+const gargs = new Float64Array(HDR + 14);
 
 /** One task: a block of MR-aligned rows or NR-aligned columns of gemmPacked, by the sub-problem contract. */
 function gemmTask(t: ThreadCtx, a: Float64Array, task: number): void {
-  const M = a[G_M]!, N = a[G_N]!, K = a[G_K]!, ldc = a[G_LDC]!, ldr = a[G_LDR]!, blk = a[G_BLOCK]!;
+  const M = a[G_M]!, N = a[G_N]!, K = a[G_K]!, ldc = a[G_LDC]!, ldr = a[G_LDR]!, blk = a[G_BLOCK]!, ka = a[G_KA]!;
   let ap = a[G_A]!, bp = a[G_B]!, cp = a[G_C]!, bias = a[G_BIAS]!, rp = a[G_RES]!;
   const flags = a[G_FLAGS]!;
   let m = M, n = N;
   const i0 = task * blk;
   if (a[G_ROWS]) {
     m = Math.min(blk, M - i0);
-    ap += i0 * K * 4; cp += i0 * ldc * 4; rp += i0 * ldr * 4;
+    ap += i0 * ka * 4; cp += i0 * ldc * 4; rp += i0 * ldr * 4;
     if ((flags & 3) === BIAS_ROW) bias += i0 * 4;
   } else {
     n = Math.min(blk, N - i0);
@@ -303,9 +307,9 @@ function gemmTask(t: ThreadCtx, a: Float64Array, task: number): void {
   }
   const f = t.f32;
   if (a[0]! & USE_SIMD && t.simd && K > 0) {
-    t.simd.gemm(m, n, K, ap, bp, cp, ldc, bias, flags, rp, ldr, a[1]! + t.index * a[2]!);
+    t.simd.gemm(m, n, K, ap, ka, bp, cp, ldc, bias, flags, rp, ldr, a[1]! + t.index * a[2]!);
   } else {
-    gemmPacked(f, cp / 4, ldc, m, n, K, f, ap / 4, f, bp / 4, f, bias / 4, flags & 3, flags, f, rp / 4, ldr);
+    gemmPacked(f, cp / 4, ldc, m, n, K, f, ap / 4, f, bp / 4, f, bias / 4, flags & 3, flags, f, rp / 4, ldr, ka);
   }
 }
 
@@ -313,12 +317,12 @@ export const GEMM_JOB: Job = { id: 2, run: gemmTask };
 
 /**
  * gemmPacked on the engine: every operand a byte offset into its memory (bias, res: any value when
- * unused). Split into row blocks (multiples of MR) or column blocks (multiples of NR), whichever
- * dimension has more, so each thread gets a few.
+ * unused; A's panels hold `ka` steps). Split into row blocks (multiples of MR) or column blocks
+ * (multiples of NR), whichever dimension has more, so each thread gets a few.
  */
 export function gemmPackedExec(
   ex: Exec, c: number, ldc: number, M: number, N: number, K: number, ap: number, bp: number,
-  bias: number, biasMode: number, flags = 0, res = 0, ldr = 0,
+  bias: number, biasMode: number, flags = 0, res = 0, ldr = 0, ka = K,
 ): void {
   if (M <= 0 || N <= 0) return;
   const rows = Math.ceil(M / MR) > Math.ceil(N / NR);
@@ -328,6 +332,6 @@ export function gemmPackedExec(
   ex.header(gargs, TILE_BYTES);
   gargs[G_M] = M; gargs[G_N] = N; gargs[G_K] = K; gargs[G_A] = ap; gargs[G_B] = bp; gargs[G_C] = c;
   gargs[G_LDC] = ldc; gargs[G_BIAS] = bias; gargs[G_FLAGS] = (flags & ~3) | biasMode; gargs[G_RES] = res; gargs[G_LDR] = ldr;
-  gargs[G_ROWS] = rows ? 1 : 0; gargs[G_BLOCK] = blk;
+  gargs[G_ROWS] = rows ? 1 : 0; gargs[G_BLOCK] = blk; gargs[G_KA] = ka;
   ex.run(GEMM_JOB, gargs, Math.ceil((rows ? M : N) / blk));
 }

@@ -11,13 +11,18 @@ import type { SimdExports } from './wasm/simd.js';
 /** One thread's view of the shared memory and its own WASM instance. */
 export class ThreadCtx {
   f32: Float32Array;
+  i32: Int32Array;
   constructor(readonly index: number, readonly memory: { readonly buffer: ArrayBufferLike }, readonly simd: SimdExports | null) {
     this.f32 = new Float32Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
   }
-  /** Renews the view after the memory grew (cheap when it did not). */
+  /** Renews the views after the memory grew (cheap when it did not). */
   refresh(): Float32Array {
     const b = this.memory.buffer;
-    if (this.f32.buffer !== b) this.f32 = new Float32Array(b);
+    if (this.f32.buffer !== b) {
+      this.f32 = new Float32Array(b);
+      this.i32 = new Int32Array(b);
+    }
     return this.f32;
   }
 }

@@ -155,12 +155,13 @@ function edge(): Fn {
 }
 
 /**
- * gemm(M, N, K, a, b, c, ldc, bias, flags, res, ldr, tile): gemmPacked of kernels/gemm.ts with
- * the epilogue flags; `tile` is MR·8 floats of scratch for edge tiles.
+ * gemm(M, N, K, a, ka, b, c, ldc, bias, flags, res, ldr, tile): gemmPacked of kernels/gemm.ts
+ * with the epilogue flags (EPI_ACC: add onto C); A's panels hold `ka` >= K steps (a K slice of a
+ * longer A); `tile` is MR·8 floats of scratch for edge tiles.
  */
 function gemm(o: GemmSimdOptions): Fn {
-  const f = new Fn('gemm', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
-  const [M, N, K, a, b, c, ldc, bias, flags, res, ldr, tile] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
+  const f = new Fn('gemm', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [M, N, K, a, ka, b, c, ldc, bias, flags, res, ldr, tile] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
   const { mr } = o;
   const pc = f.local(I32), kc = f.local(I32), accF = f.local(I32), epi = f.local(I32);
   const ic = f.local(I32), mEnd = f.local(I32), jp = f.local(I32), nr = f.local(I32), bo = f.local(I32);
@@ -179,9 +180,9 @@ function gemm(o: GemmSimdOptions): Fn {
   };
   forRange(pc, () => f.i32(0), () => f.get(K), o.kc, () => {
     min(() => f.get(K).get(pc).i32Sub(), () => f.i32(o.kc)); f.set(kc);
-    f.get(pc).i32(0).i32GtS().set(accF);
+    f.get(pc).i32(0).i32GtS().get(flags).i32(16).i32And().i32Or().set(accF);
     // epilogue only after the last K block
-    f.get(pc).get(kc).i32Add().get(K).i32Eq().if(() => { f.get(flags).set(epi); }, () => { f.i32(0).set(epi); });
+    f.get(pc).get(kc).i32Add().get(K).i32Eq().if(() => { f.get(flags).i32(15).i32And().set(epi); }, () => { f.i32(0).set(epi); });
     forRange(ic, () => f.i32(0), () => f.get(M), o.mc, () => {
       min(() => f.get(ic).i32(o.mc).i32Add(), () => f.get(M)); f.set(mEnd);
       forRange(jp, () => f.i32(0), () => f.get(N), SIMD_NR, () => {
@@ -189,7 +190,7 @@ function gemm(o: GemmSimdOptions): Fn {
         f.get(b).get(jp).get(K).i32Mul().get(pc).i32(SIMD_NR).i32Mul().i32Add().i32(2).i32Shl().i32Add().set(bo);
         forRange(ip, () => f.get(ic), () => f.get(mEnd), mr, () => {
           min(() => f.get(M).get(ip).i32Sub(), () => f.i32(mr)); f.set(rows);
-          f.get(a).get(ip).get(K).i32Mul().get(pc).i32(mr).i32Mul().i32Add().i32(2).i32Shl().i32Add().set(ao);
+          f.get(a).get(ip).get(ka).i32Mul().get(pc).i32(mr).i32Mul().i32Add().i32(2).i32Shl().i32Add().set(ao);
           f.get(c).get(ip).get(ldc).i32Mul().get(jp).i32Add().i32(2).i32Shl().i32Add().set(co);
           // bias at this tile's first row (row mode) or column (column mode)
           f.get(bias).get(flags).i32(3).i32And().i32(1).i32Eq().if(() => { f.get(ip).set(bp); }, () => { f.get(jp).set(bp); });

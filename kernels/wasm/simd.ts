@@ -4,6 +4,7 @@
 
 import { Fn, I32, V128, buildModule } from './builder.js';
 import { gemmFunctions } from './gemm_simd.js';
+import { im2colFunctions } from './im2col_simd.js';
 import { MR, KC, MC } from '../gemm.js';
 
 export interface SimdFeatures {
@@ -41,8 +42,11 @@ export function resetSimdFeatures(): void {
 
 /** The exports of the kernel module; pointers are byte offsets, strides in elements. */
 export interface SimdExports {
-  gemm(M: number, N: number, K: number, a: number, b: number, c: number, ldc: number,
+  gemm(M: number, N: number, K: number, a: number, ka: number, b: number, c: number, ldc: number,
     bias: number, flags: number, res: number, ldr: number, tile: number): void;
+  packb(dst: number, src: number, ld: number, K: number, nc: number): void;
+  im2col(dst: number, x: number, cn: number, H: number, W: number, kH: number, kW: number, sH: number, sW: number,
+    dH: number, dW: number, pT: number, pL: number, outW: number, oh0: number, ow0: number, nc: number, taps: number): void;
 }
 
 const modules = new Map<string, WebAssembly.Module>();
@@ -52,7 +56,7 @@ export function simdModule(shared: boolean, fma: boolean): WebAssembly.Module {
   const key = `${shared}/${fma}`;
   let m = modules.get(key);
   if (!m) {
-    const fns = gemmFunctions({ mr: MR, kc: KC, mc: MC, fma, unroll: 1 });
+    const fns = [...gemmFunctions({ mr: MR, kc: KC, mc: MC, fma, unroll: 1 }), ...im2colFunctions()];
     m = new WebAssembly.Module(buildModule({ min: 1, max: 65536, shared }, fns));
     modules.set(key, m);
   }

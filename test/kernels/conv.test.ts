@@ -10,7 +10,9 @@ import {
   computeSizeAndPad, convGeom, convTransposeSizeAndPad, LEGACY_CAFFE_POOLING, LEGACY_NOTSET, LEGACY_SAME, LEGACY_VALID, type ConvGeom,
 } from '../../kernels/geometry.js';
 import { col2imAdd, im2colPacked } from '../../kernels/im2col.js';
-import { NR, packedSize } from '../../kernels/gemm.js';
+import { NR, packPanels, packedSize } from '../../kernels/gemm.js';
+import { getEngine } from '../../kernels/engine.js';
+import { tapHi, tapLo } from '../../kernels/geometry.js';
 import { conv as convRef } from '../../kernels/reference/conv.js';
 import { convTranspose as convTransposeRef } from '../../kernels/reference/conv_transpose.js';
 import { col2imAdd as col2imRef, im2colPacked as im2colRef } from '../../kernels/reference/im2col.js';
@@ -189,6 +191,54 @@ for (const v of kernelVariants()) {
     }), { numRuns: 150 });
   });
 }
+
+for (const v of kernelVariants()) {
+  test(`[${v.name}] conv with K walked in channel slices (70 channels 3x3, 300 1x1), residual + ReLU == reference`, () => {
+    for (const [C, k, M] of [[70, 3, 9], [300, 1, 6]] as const) {
+      const g = convGeom(2, C, M, 1, [5, 7], [5, 7], [k, k], [1, 1], [1, 1], [(k - 1) / 2, (k - 1) / 2]);
+      const x = seededFloats(2 * C * 35, 5, -1, 1), w = seededFloats(M * C * k * k, 6, -0.2, 0.2), b = seededFloats(M, 7, -1, 1);
+      const res = seededFloats(2 * M * 35, 8, -1, 1);
+      const want = refConv(g, x, w, b).map((y, i) => Math.max(Math.fround(y + res[i]!), 0));
+      const msg = closeArrays(variantConv(v, g, x, w, b, EPI_RELU | EPI_RESIDUAL, res), want, TOL.conv);
+      assert.not.ok(msg, `C=${C} k=${k}: ${msg}`);
+    }
+  });
+}
+
+test('property: the SIMD im2col and packb write exactly what im2colPacked / packPanels write (2-D, strides 1-3, wide rows)', () => {
+  const e = getEngine(), simd = e.main.simd!;
+  const wide = fc.record({
+    C: fc.integer({ min: 1, max: 4 }), inH: fc.integer({ min: 1, max: 9 }), inW: fc.integer({ min: 1, max: 45 }),
+    k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), d: fc.integer({ min: 1, max: 2 }),
+    ph: fc.integer({ min: 0, max: 2 }), pw: fc.integer({ min: 0, max: 3 }), a: fc.nat(), b: fc.nat(), seed,
+  });
+  fc.assert(fc.property(wide, (r) => {
+    const dk = r.d * (r.k - 1) + 1;
+    const outH = Math.floor((r.inH + 2 * r.ph - dk) / r.s) + 1, outW = Math.floor((r.inW + 2 * r.pw - dk) / r.s) + 1;
+    if (outH < 1 || outW < 1) return;
+    const g = convGeom(1, r.C, 1, 1, [r.inH, r.inW], [outH, outW], [r.k, r.k], [r.s, r.s], [r.d, r.d], [r.ph, r.pw]);
+    const P = outH * outW, j0 = r.a % P, nc = 1 + (r.b % (P - j0)), K = r.C * r.k * r.k;
+    const x = seededFloats(r.C * r.inH * r.inW, r.seed);
+    const want = new Float32Array(packedSize(nc, K, NR)).fill(NaN);
+    im2colPacked(want, x, 0, g, 0, r.C, j0, nc);
+    const hx = toHeap(x), hd = toHeap(new Float32Array(want.length).fill(NaN)), taps = toHeap(new Float32Array(2 * r.k));
+    const i32 = new Int32Array(e.arena.f32().buffer);
+    for (let kw = 0; kw < r.k; kw++) {
+      i32[taps / 4 + 2 * kw] = tapLo(kw, r.s, r.pw, r.d, outW);
+      i32[taps / 4 + 2 * kw + 1] = tapHi(kw, r.s, r.pw, r.d, r.inW, outW);
+    }
+    simd.im2col(hd, hx, r.C, r.inH, r.inW, r.k, r.k, r.s, r.s, r.d, r.d, r.ph, r.pw, outW, Math.floor(j0 / outW), j0 % outW, nc, taps);
+    assert.equal(fromHeap(hd, want.length), want, JSON.stringify(r));
+    // packb: rows of a 1x1 conv's input, nc contiguous columns from j0, row stride inH·inW
+    const wantB = new Float32Array(packedSize(nc, r.C, NR)).fill(NaN), Pin = r.inH * r.inW;
+    if (j0 + nc <= Pin) {
+      packPanels(wantB, 0, x, j0, 1, Pin, nc, r.C, NR);
+      simd.packb(hd, hx + j0 * 4, Pin, r.C, nc);
+      assert.equal(fromHeap(hd, wantB.length), wantB, `packb ${JSON.stringify(r)}`);
+    }
+    freeHeap([hx, x.length], [hd, want.length], [taps, 2 * r.k]);
+  }), { numRuns: 300 });
+});
 
 test('property: im2colPacked and col2imAdd == reference on column blocks', () => {
   fc.assert(fc.property(convCases, fc.nat(), fc.nat(), ({ g, seed: s }, a, b) => {

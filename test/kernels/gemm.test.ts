@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import {
-  BIAS_COL, BIAS_NONE, BIAS_ROW, EPI_RELU, EPI_RESIDUAL, KC, MR, NR, gemm, gemmPacked, gemmPackedExec, gemmParams, gemmScratchSize,
+  BIAS_COL, BIAS_NONE, BIAS_ROW, EPI_ACC, EPI_RELU, EPI_RESIDUAL, KC, MR, NR, gemm, gemmPacked, gemmPackedExec, gemmParams, gemmScratchSize,
   micro4x8, packPanels, packedSize, setMicroKernel, type GemmParams, type MicroKernel,
 } from '../../kernels/gemm.js';
 import { gemm as gemmRef } from '../../kernels/reference/gemm.js';
@@ -145,34 +145,47 @@ const packedProblems = fc.record({
   M: fc.oneof(fc.constantFrom(1, MR - 1, MR, MR + 1, 33), fc.integer({ min: 1, max: 45 })),
   N: fc.oneof(fc.constantFrom(1, NR - 1, NR, NR + 1, 41), fc.integer({ min: 1, max: 45 })),
   K: fc.oneof(fc.constantFrom(0, 1, KC, KC + 3), fc.integer({ min: 0, max: 40 })),
-  pad: fc.nat(3), biasMode: fc.constantFrom(BIAS_NONE, BIAS_ROW, BIAS_COL), relu: fc.boolean(), residual: fc.boolean(), seed,
+  pad: fc.nat(3), biasMode: fc.constantFrom(BIAS_NONE, BIAS_ROW, BIAS_COL), relu: fc.boolean(), residual: fc.boolean(),
+  acc: fc.boolean(), kExtra: fc.constantFrom(0, 0, 3), seed,
 });
 
 for (const v of kernelVariants()) {
-  test(`property [${v.name}]: gemmPacked with bias, residual and ReLU epilogue == reference`, () => {
+  test(`property [${v.name}]: gemmPacked (K slice of a longer A, onto C or not) with bias, residual and ReLU epilogue == reference`, () => {
     fc.assert(fc.property(packedProblems, (q) => {
-      const { M, N, K } = q, ldc = N + q.pad, ldr = N + 1;
-      const a = seededFloats(M * K, q.seed, -1, 1), b = seededFloats(K * N, q.seed + 1, -1, 1);
+      const { M, N, K } = q, ldc = N + q.pad, ldr = N + 1, ka = K + q.kExtra;
+      // A is the last K columns of a wider matrix [M, ka]: its panels hold ka steps, the product uses K of them
+      const aWide = seededFloats(M * ka, q.seed, -1, 1), b = seededFloats(K * N, q.seed + 1, -1, 1);
+      const a = new Float32Array(M * K);
+      for (let i = 0; i < M; i++) a.set(aWide.subarray(i * ka + q.kExtra, (i + 1) * ka), i * K);
       const bias = seededFloats(Math.max(M, N), q.seed + 2, -1, 1), res = seededFloats(M * ldr, q.seed + 3, -1, 1);
+      const c0 = seededFloats(M * ldc, q.seed + 4, -1, 1);
       const want = new Float32Array(M * ldc).fill(NaN);
       const p = gemmParams(M, N, K);
-      p.ldc = ldc; p.biasMode = q.biasMode;
-      gemmRef(want, a, b, bias, p);
+      p.ldc = ldc;
+      gemmRef(want, a, b, null, p);
       for (let i = 0; i < M; i++) {
-        if (q.residual) for (let j = 0; j < N; j++) want[i * ldc + j] = want[i * ldc + j]! + res[i * ldr + j]!;
+        for (let j = 0; j < N; j++) {
+          const k = i * ldc + j;
+          if (q.acc) want[k] = want[k]! + c0[k]!;
+          if (q.biasMode === BIAS_ROW) want[k] = want[k]! + bias[i]!;
+          if (q.biasMode === BIAS_COL) want[k] = want[k]! + bias[j]!;
+          if (q.residual) want[k] = want[k]! + res[i * ldr + j]!;
+        }
         if (q.relu) reluBits(want.subarray(i * ldc, i * ldc + N));
       }
-      const ap = new Float32Array(packedSize(M, K, MR)), bp = new Float32Array(packedSize(N, K, NR));
-      packPanels(ap, 0, a, 0, K, 1, M, K, MR);
+      const ap = new Float32Array(packedSize(M, ka, MR)), bp = new Float32Array(packedSize(N, K, NR));
+      packPanels(ap, 0, aWide, 0, ka, 1, M, ka, MR);
       packPanels(bp, 0, b, 0, 1, N, N, K, NR);
-      const flags = (q.relu ? EPI_RELU : 0) | (q.residual ? EPI_RESIDUAL : 0);
+      const flags = (q.relu ? EPI_RELU : 0) | (q.residual ? EPI_RESIDUAL : 0) | (q.acc ? EPI_ACC : 0);
+      const cInit = q.acc ? c0 : new Float32Array(M * ldc).fill(NaN);
+      for (let i = 0; i < M; i++) cInit.fill(NaN, i * ldc + N, (i + 1) * ldc);
       let got: Float32Array;
       if (!v.exec) {
-        got = new Float32Array(M * ldc).fill(NaN);
-        gemmPacked(got, 0, ldc, M, N, K, ap, 0, bp, 0, bias, 0, q.biasMode, flags, res, 0, ldr);
+        got = cInit.slice();
+        gemmPacked(got, 0, ldc, M, N, K, ap, q.kExtra * MR, bp, 0, bias, 0, q.biasMode, flags, res, 0, ldr, ka);
       } else {
-        const hA = toHeap(ap), hB = toHeap(bp), hBias = toHeap(bias), hRes = toHeap(res), hC = toHeap(new Float32Array(M * ldc).fill(NaN));
-        gemmPackedExec(v.exec, hC, ldc, M, N, K, hA, hB, hBias, q.biasMode, flags, hRes, ldr);
+        const hA = toHeap(ap), hB = toHeap(bp), hBias = toHeap(bias), hRes = toHeap(res), hC = toHeap(cInit);
+        gemmPackedExec(v.exec, hC, ldc, M, N, K, hA + q.kExtra * MR * 4, hB, hBias, q.biasMode, flags, hRes, ldr, ka);
         got = fromHeap(hC, M * ldc);
         freeHeap([hA, ap.length], [hB, bp.length], [hBias, bias.length], [hRes, res.length], [hC, M * ldc]);
       }
