@@ -21,9 +21,17 @@ export function cpuNow(): number {
   return (u.user + u.system) * 1e3;
 }
 
-/** Best CPU time in ms of fn (sync or async), at least `min` samples and about `budgetMs` of runs. */
-export async function bestMs(fn: () => unknown, budgetMs = 400, min = 2, max = 30): Promise<number> {
-  const st = await measure(fn as () => void, { now: cpuNow, min_samples: min, max_samples: max, min_cpu_time: budgetMs * 1e6, warmup_samples: 1 });
+/** Wall time in ns, for runs on several threads (their CPU time adds up across threads). */
+export function wallNow(): number {
+  return performance.now() * 1e6;
+}
+
+/**
+ * Best time in ms of fn (sync or async), at least `min` samples and about `budgetMs` of runs:
+ * CPU time by default, wall time with `wall` (multi-threaded runs).
+ */
+export async function bestMs(fn: () => unknown, budgetMs = 400, min = 2, max = 30, wall = false): Promise<number> {
+  const st = await measure(fn as () => void, { now: wall ? wallNow : cpuNow, min_samples: min, max_samples: max, min_cpu_time: budgetMs * 1e6, warmup_samples: 1 });
   return st.min / 1e6;
 }
 

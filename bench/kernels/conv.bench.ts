@@ -1,41 +1,30 @@
 // Conv GFLOP/s on every distinct convolution of the R50-FPN Mask R-CNN at 800x1344 (bench/shapes.ts):
-// our fast kernel (filter packed beforehand, as the planner does) against our reference kernel
-// (on a spatial crop of the same shape: it is too slow for the full size; a rate is a rate) and
-// against onnxruntime-web (WASM SIMD) and onnxruntime-node, one thread each, in the same run
-// (each peer in its own child process, see peers/ort.ts), all timed in CPU time.
-// usage: node .build/<you>/bench/kernels/conv.bench.js [shape-regex]   (BENCH_NO_REF=1 skips the reference)
+// every kernel variant (plain TS, SIMD, on 1 and N threads; filter packed beforehand, as the
+// planner does) against onnxruntime-web (WASM SIMD) and onnxruntime-node at the same thread
+// counts (each peer in its own child process, see peers/ort.ts). One thread in CPU time, N in
+// wall time. The plain kernels run on a spatial crop of each shape (a rate is a rate: the full
+// model takes minutes on them).
+// usage: node .build/<you>/bench/kernels/conv.bench.js [shape-regex]   (BENCH_VARIANTS, see variants.ts)
 
-import { conv, convPackedWeightsSize, convScratchSize, packConvWeights } from '../../kernels/conv.js';
+import { conv, convExec, convPackedWeightsSize, convScratchSize, packConvWeights } from '../../kernels/conv.js';
 import {
   convTranspose, convTransposePackedWeightsSize, convTransposeScratchSize, packConvTransposeWeights,
 } from '../../kernels/conv_transpose.js';
+import { getEngine } from '../../kernels/engine.js';
 import { convGeom, type ConvGeom } from '../../kernels/geometry.js';
-import { conv as convRef } from '../../kernels/reference/conv.js';
-import { convTranspose as convTransposeRef } from '../../kernels/reference/conv_transpose.js';
+import { defaultThreads } from '../../src/node/threads.js';
 import { convModel } from '../peers/onnx_model.js';
 import { loadPeers, type Peer } from '../peers/ort.js';
 import { checkAgainstManifest, convFlops, convOut, MASK_RCNN_CONVS, type ConvShape } from '../shapes.js';
 import { bestMs, filterFromArgs, fmt, gflops, seeded, table } from './bench_util.js';
+import { closeEngine, heapAlloc, heapCopy, ourVariants, type OurVariant } from './variants.js';
 
-type Kernel = (y: Float32Array, x: Float32Array, w: Float32Array, packed: Float32Array, b: Float32Array | null, g: ConvGeom, scratch: Float32Array) => void;
-
-interface Prepared { g: ConvGeom; x: Float32Array; w: Float32Array; b: Float32Array; y: Float32Array; packed: Float32Array; scratch: Float32Array }
-
-function prepare(s: ConvShape, fast: boolean): Prepared {
+function geomOf(s: ConvShape): ConvGeom {
   const [oh, ow] = convOut(s);
   // ConvTranspose geometry: its X has the filter's first dim as channels (g.M), Y has g.C
-  const g = s.transpose
+  return s.transpose
     ? convGeom(s.N, s.M, s.C, 1, [s.H, s.W], [oh, ow], [s.k, s.k], [s.s, s.s], [1, 1], [s.p, s.p])
     : convGeom(s.N, s.C, s.M, 1, [s.H, s.W], [oh, ow], [s.k, s.k], [s.s, s.s], [1, 1], [s.p, s.p]);
-  const x = seeded(s.N * s.C * s.H * s.W, 1), w = seeded(s.M * s.C * s.k * s.k, 2, 0.1), b = seeded(s.M, 3);
-  const y = new Float32Array(s.N * s.M * oh * ow);
-  let packed = new Float32Array(0), scratch = new Float32Array(0);
-  if (fast) {
-    packed = new Float32Array(s.transpose ? convTransposePackedWeightsSize(g) : convPackedWeightsSize(g));
-    if (s.transpose) packConvTransposeWeights(packed, w, g); else packConvWeights(packed, w, g);
-    scratch = new Float32Array(s.transpose ? convTransposeScratchSize(g) : convScratchSize(g));
-  }
-  return { g, x, w, b, y, packed, scratch };
 }
 
 /** The same channels and kernel on a smaller image (one image), about `target` flops. */
@@ -47,52 +36,66 @@ function crop(s: ConvShape, target: number): ConvShape {
   return { ...one, H: Math.max(s.k + s.s, Math.round(s.H * r)), W: Math.max(s.k + s.s, Math.round(s.W * r)) };
 }
 
+/** GFLOP/s of one variant on shape s (the plain kernels and ConvTranspose: plain arrays). */
+async function rate(v: OurVariant, s0: ConvShape): Promise<number> {
+  const s = v.exec ? s0 : crop(s0, 1.5e9);
+  const g = geomOf(s), [oh, ow] = convOut(s), flops = convFlops(s);
+  const x = seeded(s.N * s.C * s.H * s.W, 1), w = seeded(s.M * s.C * s.k * s.k, 2, 0.1), b = seeded(s.M, 3);
+  const ny = s.N * s.M * oh * ow;
+  if (!v.exec || s.transpose) {
+    const y = new Float32Array(ny);
+    const packed = new Float32Array(s.transpose ? convTransposePackedWeightsSize(g) : convPackedWeightsSize(g));
+    if (s.transpose) packConvTransposeWeights(packed, w, g); else packConvWeights(packed, w, g);
+    const scratch = new Float32Array(s.transpose ? convTransposeScratchSize(g) : convScratchSize(g));
+    const run = s.transpose ? convTranspose : conv;
+    return gflops(flops, await bestMs(() => run(y, x, w, packed, b, g, scratch), 1000, 1, 5));
+  }
+  const arena = getEngine().arena, size = convPackedWeightsSize(g);
+  const hw = heapAlloc(size);
+  packConvWeights(arena.f32(), w, g, hw / 4);
+  const hx = heapCopy(x), hb = heapCopy(b), hy = heapAlloc(ny);
+  const ex = v.exec;
+  const ms = await bestMs(() => convExec(ex, hy, hx, hw, hb, g), 1500, 2, 8, v.threads > 1);
+  arena.free(hw, size * 4); arena.free(hx, x.byteLength); arena.free(hb, b.byteLength); arena.free(hy, ny * 4);
+  return gflops(flops, ms);
+}
+
 async function main(peers: Peer[]): Promise<void> {
   const only = filterFromArgs();
-  const withRef = !process.env['BENCH_NO_REF'];
+  const variants = ourVariants();
+  const nt = Math.max(2, defaultThreads());
   console.log(checkAgainstManifest());
   const rows: string[][] = [];
-  const total = { flops: 0, fast: 0, ref: 0, peers: peers.map(() => 0) };
+  const names = [...variants.map((v) => v.name), ...peers.map((p) => p.name)];
+  const total: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+  let totalFlops = 0;
   for (const s of MASK_RCNN_CONVS) {
     if (!only.test(s.name)) continue;
     const flops = convFlops(s);
-    const kern: Kernel = s.transpose ? convTranspose : conv;
-    const p = prepare(s, true);
-    const fastMs = await bestMs(() => kern(p.y, p.x, p.w, p.packed, p.b, p.g, p.scratch), 1500, 1, 5);
-    let refRate: number | undefined;
-    if (withRef) {
-      const c = crop(s, 1.5e8), q = prepare(c, false);
-      const refKern: Kernel = c.transpose ? convTransposeRef : convRef;
-      refRate = gflops(convFlops(c), await bestMs(() => refKern(q.y, q.x, q.w, q.packed, q.b, q.g, q.scratch), 500, 1, 3));
-    }
-    const peerMs: (number | undefined)[] = [];
+    const r: Record<string, number | undefined> = {};
+    for (const v of variants) r[v.name] = await rate(v, s);
+    const g = geomOf(s), w = seeded(s.M * s.C * s.k * s.k, 2, 0.1), b = seeded(s.M, 3);
     for (const peer of peers) {
       try {
-        peerMs.push(await peer.time({ model: convModel(s, [s.N, s.M, ...convOut(s)], p.w, p.b), input: 'x', dims: [s.N, s.C, s.H, s.W], budgetMs: 1500, min: 1, max: 8 }));
+        r[peer.name] = gflops(flops, await peer.time({ model: convModel(s, [s.N, s.M, ...convOut(s)], w, b), input: 'x', dims: [s.N, s.C, s.H, s.W], budgetMs: 1500, min: 2, max: 8 }));
       } catch (e) {
         console.log(`${peer.name} failed on ${s.name}: ${(e as Error).message.split('\n')[0]}`);
-        peerMs.push(undefined);
       }
     }
-    total.flops += flops * s.count;
-    total.fast += fastMs * s.count;
-    if (refRate) total.ref += (flops * s.count) / refRate / 1e6;
-    peerMs.forEach((m, i) => { total.peers[i]! += (m ?? NaN) * s.count; });
-    const fastRate = gflops(flops, fastMs);
-    rows.push([
-      `${s.name} x${s.count}`, fmt(flops / 1e9), fmt(fastRate), fmt(refRate), fmt(refRate && fastRate / refRate, 1),
-      ...peerMs.flatMap((m) => [fmt(m && gflops(flops, m)), fmt(m && fastMs / m, 1)]),
-    ]);
+    void g;
+    totalFlops += flops * s.count;
+    for (const n of names) total[n]! += r[n] ? (flops * s.count) / r[n]! / 1e6 : NaN;
+    const ratio = (a: string, c: string): string => fmt(r[a] && r[c] && r[a]! / r[c]!, 2);
+    rows.push([`${s.name} x${s.count}`, fmt(flops / 1e9), ...names.map((n) => fmt(r[n])),
+      ratio('simd 1t', 'ort-web 1t'), ratio(`simd ${nt}t`, `ort-web ${nt}t`), ratio('simd 1t', 'ort-node 1t'), ratio(`simd ${nt}t`, `ort-node ${nt}t`)]);
     console.log(rows[rows.length - 1]!.join('  '));
   }
   console.log();
-  table(['conv (count in model)', 'GFLOP', 'fast GF/s', 'ref GF/s', 'fast/ref', ...peers.flatMap((p) => [`${p.name.split(' ')[0]} GF/s`, 'speed vs fast'])], rows);
+  table(['conv (count in model)', 'GFLOP', ...names.map((n) => `${n} GF/s`), 'simd/web 1t', `simd/web ${nt}t`, 'simd/node 1t', `simd/node ${nt}t`], rows);
   console.log();
-  const tr = (ms: number): string => `${fmt(ms / 1000, 1)} s (${fmt(gflops(total.flops, ms))} GFLOP/s)`;
-  console.log(`all convs of the model, weighted by count (${fmt(total.flops / 1e9, 0)} GFLOP): fast ${tr(total.fast)}`
-    + (withRef ? `; reference ${tr(total.ref)} = ${fmt(total.ref / total.fast, 1)}x slower` : '')
-    + peers.map((p, i) => `; ${p.name} ${tr(total.peers[i]!)} = ${fmt(total.fast / total.peers[i]!, 1)}x the speed of fast`).join(''));
+  console.log(`all convs of the model, weighted by count (${fmt(totalFlops / 1e9, 0)} GFLOP):`);
+  for (const n of names) console.log(`  ${n.padEnd(14)} ${fmt(total[n]! / 1000, 1).padStart(7)} s  (${fmt(gflops(totalFlops, total[n]!))} GFLOP/s)`);
 }
 
-const peersOpen = loadPeers();
-try { await main(peersOpen); } finally { for (const p of peersOpen) p.close(); }
+const peersOpen = loadPeers([1, Math.max(2, defaultThreads())]);
+try { await main(peersOpen); } finally { for (const p of peersOpen) p.close(); closeEngine(); }
