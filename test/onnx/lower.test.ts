@@ -502,4 +502,42 @@ test('NonMaxSuppression: one BoxWithNMSLimit per batch and class; centre boxes; 
   assert.equal(run(absent, { boxes, scores }).get('sel')!.shape, [0, 3]);
 });
 
+/** ONNX ConvTranspose 3-D by its definition: every input element spreads filter taps over the output. */
+function convTranspose3dRef(x: Tensor, w: Tensor, b: number[] | undefined, s: number[], pads: number[], adj: number[], group: number): Tensor {
+  const [N, Ci, D, H, W] = x.shape as number[];
+  const [, Cg, kD, kH, kW] = w.shape as number[];
+  const out = [0, 1, 2].map((i) => ([D, H, W][i]! - 1) * s[i]! + [kD, kH, kW][i]! + adj[i]! - pads[i]! - pads[i + 3]!);
+  const y = new Float32Array(N! * Cg! * group * out[0]! * out[1]! * out[2]!);
+  const xd = x.data as Float32Array, wd = w.data as Float32Array, Co = Cg! * group, cig = Ci! / group;
+  for (let n = 0; n < N!; n++) for (let ci = 0; ci < Ci!; ci++) for (let d = 0; d < D!; d++) for (let h = 0; h < H!; h++) for (let ww = 0; ww < W!; ww++) {
+    const v = xd[(((n * Ci! + ci) * D! + d) * H! + h) * W! + ww]!, gr = Math.floor(ci / cig);
+    for (let co = 0; co < Cg!; co++) for (let a = 0; a < kD!; a++) for (let bb = 0; bb < kH!; bb++) for (let cc = 0; cc < kW!; cc++) {
+      const od = d * s[0]! + a - pads[0]!, oh = h * s[1]! + bb - pads[1]!, ow = ww * s[2]! + cc - pads[2]!;
+      if (od < 0 || oh < 0 || ow < 0 || od >= out[0]! || oh >= out[1]! || ow >= out[2]!) continue;
+      y[(((n * Co + gr * Cg! + co) * out[0]! + od) * out[1]! + oh) * out[2]! + ow]! += v * wd[((((ci * Cg! + co) * kD! + a) * kH! + bb) * kW! + cc)]!;
+    }
+  }
+  if (b) for (let i = 0; i < y.length; i++) y[i]! += b[Math.floor(i / (out[0]! * out[1]! * out[2]!)) % Co]!;
+  return new Tensor('float32', [N!, Co, ...out], y);
+}
+
+test('ConvTranspose 3-D (as 2-D ones per depth tap) == its definition: strides, pads, output_padding, group, bias', () => {
+  const rnd = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => ((i * 7919 + k * 104729) % 23) / 7 - 1.5);
+  for (const [s, pads, adj, group, bias] of [
+    [[1, 1, 1], [0, 0, 0, 0, 0, 0], [0, 0, 0], 1, false], [[2, 1, 2], [1, 0, 1, 0, 1, 1], [1, 0, 0], 1, true],
+    [[3, 2, 1], [0, 1, 0, 2, 0, 0], [2, 1, 0], 2, true],
+  ] as [number[], number[], number[], number, boolean][]) {
+    const x = f32([2, 2, 3, 2, 3], rnd(72, 1)), w = f32([2, 2, 2, 3, 2], rnd(48, 2)), b = bias ? [0.5, -1, 2, 0.25].slice(0, 2 * group) : undefined;
+    const m: ModelIn = {
+      nodes: [node('ConvTranspose', ['x', 'w', ...(b ? ['b'] : [])], ['y'], { strides: s, pads, output_padding: adj, group })],
+      inputs: [X([2, 2, 3, 2, 3], 'x'), X([2, 2, 2, 3, 2], 'w'), ...(b ? [X([b.length], 'b')] : [])], outputs: [{ name: 'y' }],
+    };
+    const got = run(m, { x, w, ...(b ? { b: f32([b.length], b) } : {}) }).get('y')!;
+    const want = convTranspose3dRef(x, w, b, s, pads, adj, group);
+    assert.equal(got.shape, want.shape);
+    const gd = got.data as Float32Array, wd = want.data as Float32Array;
+    for (let i = 0; i < wd.length; i++) assert.ok(Math.abs(gd[i]! - wd[i]!) <= 1e-5 + 1e-5 * Math.abs(wd[i]!), `s=${s} pads=${pads} [${i}]: ${gd[i]} vs ${wd[i]}`);
+  }
+});
+
 test.run();

@@ -6,6 +6,7 @@
 import type { ArgMap, ArgValue, RuleCtx } from '../context.js';
 import { Tensor } from '../../core/tensor.js';
 import { I, INTS } from '../context.js';
+import { convTranspose3d } from './conv_transpose_3d.js';
 import type { RuleSet } from './index.js';
 
 interface Geometry { kernel: number[]; strides: number[]; dilations: number[]; pads: number[] }
@@ -213,7 +214,11 @@ const convTranspose = (c: RuleCtx): void => {
     c.emit('Squeeze', [y2], [c.out(0)], { dims: INTS([2]) });
     return;
   }
-  if (n !== 2) c.fail(`a ${n}-D ConvTranspose: Caffe2's ConvTranspose is 2-D`);
+  if (n === 3) {
+    convTranspose3d(c, x, w, c.input(2), { kernel, strides, pads, adjs, args2d: (k, s, p, a) => transposeArgs(c, k, s, p, a) });
+    return;
+  }
+  if (n !== 2) c.fail(`a ${n}-D ConvTranspose: Caffe2's ConvTranspose is 2-D (1-D and 3-D ones are rewritten)`);
   c.emit('ConvTranspose', [x, w, ...(c.input(2) ? [c.in(2)] : [])], [c.out(0)], transposeArgs(c, kernel, strides, pads, adjs));
 };
 
