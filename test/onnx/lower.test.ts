@@ -540,4 +540,15 @@ test('ConvTranspose 3-D (as 2-D ones per depth tap) == its definition: strides, 
   }
 });
 
+test('RoiAlign mode max: the largest weighted corner over the samples, from each RoI\'s own image; sampling_ratio 0 is refused', () => {
+  const m = (ratio: number): ModelIn => ({
+    nodes: [node('RoiAlign', ['x', 'rois', 'b'], ['y'], { mode: 'max', output_height: 1, output_width: 1, sampling_ratio: ratio, coordinate_transformation_mode: 'output_half_pixel' })],
+    inputs: [X([2, 1, 2, 2], 'x'), X([2, 4], 'rois'), { name: 'b', type: T.INT64, shape: [2] }], outputs: [{ name: 'y' }], opset: 16,
+  });
+  // RoI 0 on image 1 samples (0.5, 0.5): max of 0.25 x [10, 20, 30, 40]; RoI 1 on image 0 samples the corner (1, 1): 1 x 4
+  const y = run(m(1), { x: f32([2, 1, 2, 2], [1, 2, 3, 4, 10, 20, 30, 40]), rois: f32([2, 4], [0, 0, 1, 1, 0, 0, 2, 2]), b: i64([2], [1, 0]) }).get('y')!;
+  assert.equal([y.shape, Array.from(y.data as Float32Array)], [[2, 1, 1, 1], [10, 4]]);
+  assert.match(errorOf(() => ops(m(0))), /opset 16: mode 'max' with sampling_ratio 0: the sampling grid follows each RoI's size/);
+});
+
 test.run();

@@ -9,6 +9,7 @@ import type { RuleCtx } from '../context.js';
 import { F, I, INTS, S } from '../context.js';
 import type { RuleSet } from './index.js';
 import { dynamicResize } from './resize_dynamic.js';
+import { roiAlignMax } from './roi_align_max.js';
 import { outsideRows, resizeMatrix, type AxisResize } from './resize_matrix.js';
 
 type Linear = 'half_pixel' | 'asymmetric';
@@ -299,10 +300,18 @@ function matrixResize(c: RuleCtx, x: string, out: string, h: AxisResize | undefi
 /** ONNX RoiAlign(X, rois [R,4], batch_indices [R]) -> Caffe2 RoIAlign(X, [b, x1, y1, x2, y2]). */
 const roiAlign = (c: RuleCtx): void => {
   c.only('mode', 'output_height', 'output_width', 'sampling_ratio', 'spatial_scale', 'coordinate_transformation_mode');
-  if (c.attrs.str('mode', 'avg') !== 'avg') c.fail(`mode '${c.attrs.str('mode')}': Caffe2 RoIAlign averages`);
   // opset 10 had only the output_half_pixel behaviour; 16 added half_pixel as the default
   const ctm = c.opset < 16 ? 'output_half_pixel' : c.attrs.str('coordinate_transformation_mode', 'half_pixel');
   const x = c.in(0), rois = c.in(1), idx = c.in(2);
+  const mode = c.attrs.str('mode', 'avg');
+  if (mode === 'max') {
+    roiAlignMax(c, x, rois, idx, {
+      pooledH: c.attrs.int('output_height', 1), pooledW: c.attrs.int('output_width', 1), samplingRatio: c.attrs.int('sampling_ratio', 0),
+      spatialScale: c.attrs.float('spatial_scale', 1), halfPixel: ctm === 'half_pixel',
+    });
+    return;
+  }
+  if (mode !== 'avg') c.fail(`mode '${mode}' is not an ONNX value`);
   const f = c.dummy(), col = c.dummy(), rois5 = c.dummy();
   c.emit('Cast', [idx], [f], { to: I(1) });
   c.emit('ExpandDims', [f], [col], { dims: INTS([1]) });

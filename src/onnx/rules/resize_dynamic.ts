@@ -11,10 +11,9 @@
 // (exclude_outside) and normalised, then folded onto the clamped positions by a 0/1 matrix.
 // Leading axes cannot be resized (Caffe2 has no op for it): an Assert checks their scales are 1.
 
-import { Tensor } from '../../core/tensor.js';
-import { dtypeToCaffe2, type DType } from '../../core/dtype.js';
-import type { ArgMap, RuleCtx } from '../context.js';
+import type { RuleCtx } from '../context.js';
 import { I, INTS, S } from '../context.js';
+import { Ops } from './op_graph.js';
 
 export interface ResizeSpec {
   mode: 'nearest' | 'linear' | 'cubic';
@@ -27,37 +26,6 @@ export interface ResizeSpec {
   extrapolation: number;
   /** The ONNX `axes` attribute, made non-negative (undefined: every axis). */
   axes: number[] | undefined;
-}
-
-/** Emits small op graphs: each call is one Caffe2 op (or constant) and returns its output blob. */
-class Ops {
-  constructor(private readonly c: RuleCtx) {}
-  op(type: string, ins: readonly string[], args: ArgMap = {}): string {
-    const out = this.c.dummy();
-    this.c.emit(type, ins, [out], args);
-    return out;
-  }
-  const(dtype: 'float64' | 'int64', values: readonly number[], shape: readonly number[] = [values.length]): string {
-    const name = this.c.dummy();
-    this.c.emitConstant(name, Tensor.from(dtype, shape, values));
-    return name;
-  }
-  f64(v: number): string { return this.const('float64', [v]); }
-  add(a: string, b: string): string { return this.op('Add', [a, b]); }
-  sub(a: string, b: string): string { return this.op('Sub', [a, b]); }
-  mul(a: string, b: string): string { return this.op('Mul', [a, b]); }
-  div(a: string, b: string): string { return this.op('Div', [a, b]); }
-  cast(a: string, to: DType): string { return this.op('Cast', [a], { to: I(dtypeToCaffe2(to)) }); }
-  /** A 0/1 float64 mask of a comparison. */
-  mask(type: 'EQ' | 'LT' | 'LE' | 'GT' | 'GE', a: string, b: string): string { return this.cast(this.op(type, [a, b]), 'float64'); }
-  /** a where m is 1, b where m is 0 (m a 0/1 mask; a and b finite). */
-  select(m: string, a: string, b: string): string { return this.add(this.mul(a, m), this.mul(b, this.sub(this.f64(1), m))); }
-  max(a: string, b: string): string { return this.select(this.mask('GT', a, b), a, b); }
-  min(a: string, b: string): string { return this.select(this.mask('LT', a, b), a, b); }
-  /** Element `i` of a 1-D tensor, as a [1] tensor. */
-  at(x: string, i: number): string { return this.op('Gather', [x, this.const('int64', [i])]); }
-  col(x: string): string { return this.op('ExpandDims', [x], { dims: INTS([1]) }); }
-  row(x: string): string { return this.op('ExpandDims', [x], { dims: INTS([0]) }); }
 }
 
 /** Per-axis run-time values: scale (float64 [1]), output length (int64 [1]), crop roi (float64 [1] each). */
