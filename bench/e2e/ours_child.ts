@@ -12,39 +12,19 @@ import type { Tensor } from '../../src/core/tensor.js';
 import { Detectron2Predictor } from '../../src/detectron2/api.js';
 import { decodeImage } from '../../src/detectron2/decode.js';
 import { readNetDef, readNpyFile } from '../../src/node/files.js';
+import { nodeWorkerSpawner } from '../../src/node/threads.js';
 import { defaultRegistry } from '../../src/ops/index.js';
 import type { NetDef } from '../../src/proto/caffe2.js';
 import { answer, maxRss, osThreads, sampleOf, timed, type OursSpec, type Result, type RunTime, type Sample, type Variant } from './common.js';
 
-/** The engine a loaded model reports (kernel work: `model.exec`), if this build has one. */
-interface ExecInfo { simd: boolean; threads: number }
-function execOf(model: Caffe2Model): ExecInfo | null | undefined {
-  const m = model as unknown as { exec?: ExecInfo | null };
-  return 'exec' in m ? m.exec ?? null : undefined;
+/** Load options for a variant: the kernel engine's `simd` and `threads`, with Node's workers. */
+export function runtimeOptions(v: Variant): Partial<LoadOptions> {
+  return { simd: v.simd, threads: v.threads, ...(v.threads > 1 ? { spawnWorker: nodeWorkerSpawner } : {}) };
 }
 
-/**
- * Load options for a variant: `simd` and `threads` (with Node's worker spawner from src/node)
- * as the kernel engine takes them. Looked up at run time, so the bench runs on builds with and
- * without them; what the model really runs on is checked after loading (checkVariant).
- */
-export async function runtimeOptions(v: Variant): Promise<Record<string, unknown>> {
-  const node = await import('../../src/node/index.js') as Record<string, unknown>;
-  const o: Record<string, unknown> = { simd: v.simd, threads: v.threads };
-  if (v.threads > 1 && typeof node['nodeWorkerSpawner'] === 'function') o['spawnWorker'] = node['nodeWorkerSpawner'];
-  return o;
-}
-
-/** What the loaded model runs on, or why it cannot run the variant. */
+/** What the loaded model really runs on (model.exec), or why it cannot run the variant. */
 function checkVariant(model: Caffe2Model, v: Variant): { note: string } | { skip: string } {
-  const ex = execOf(model);
-  if (ex === undefined) {
-    // a build before the kernel engine: plain TypeScript on one thread
-    if (v.threads !== 1) return { skip: 'this build has no threads option' };
-    if (v.simd) return { skip: 'this build has no SIMD kernels' };
-    return { note: 'plain TS kernels, 1 thread (no engine in this build)' };
-  }
-  const simd = !!ex?.simd, threads = ex?.threads ?? 1;
+  const simd = model.exec?.simd ?? false, threads = model.exec?.threads ?? 1;
   if (simd !== v.simd) return { skip: v.simd ? 'no WebAssembly SIMD here' : 'SIMD cannot be switched off' };
   if (threads !== v.threads) return { skip: `asked for ${v.threads} threads, the engine has ${threads}` };
   return { note: `${simd ? 'WASM SIMD' : 'plain TS'} kernels, ${threads} thread${threads > 1 ? 's' : ''}` };
@@ -85,12 +65,12 @@ function gitCommit(): string | undefined {
 }
 
 async function main(spec: OursSpec): Promise<void> {
-  const loadOpts = await runtimeOptions(spec.variant);
+  const loadOpts = runtimeOptions(spec.variant);
   const [model, load] = await timed(() => {
     const predict = readNetDef(join(spec.modelDir, 'model.pb'));
     const init = readNetDef(join(spec.modelDir, 'model_init.pb'));
     if (spec.scoreThresh !== undefined) setScoreThresh(predict, spec.scoreThresh);
-    return new Caffe2Model(predict, init, { registry: defaultRegistry, predictFile: 'model.pb', initFile: 'model_init.pb', ...loadOpts } as LoadOptions);
+    return new Caffe2Model(predict, init, { registry: defaultRegistry, predictFile: 'model.pb', initFile: 'model_init.pb', ...loadOpts });
   });
   const rssAfterLoad = maxRss();
   const check = checkVariant(model, spec.variant);
