@@ -30,15 +30,15 @@ function checkVariant(model: Caffe2Model, v: Variant): { note: string } | { skip
   return { note: `${simd ? 'WASM SIMD' : 'plain TS'} kernels, ${threads} thread${threads > 1 ? 's' : ''}` };
 }
 
-/** Multiply-adds x2 of the dense ops in one run, from the op events' shapes. */
+/** Multiply-adds x2 of the dense ops in one run, from the op events' shapes (fused ops, e.g. 'Conv+Relu', count as their first op). */
 export function denseFlops(events: readonly OpEvent[]): number {
   let f = 0;
   for (const e of events) {
-    const w = e.inputs[1]?.shape, out = e.outputs[0];
+    const w = e.inputs[1]?.shape, out = e.outputs[0], type = e.opType.split('+')[0];
     if (!w || !out) continue;
-    if (e.opType === 'Conv' && w.length === 4) f += 2 * out.size * w[1]! * w[2]! * w[3]!;
-    else if (e.opType === 'ConvTranspose' && w.length === 4) f += 2 * e.inputs[0]!.size * w[1]! * w[2]! * w[3]!;
-    else if ((e.opType === 'FC' || e.opType === 'FCTransposed') && w.length === 2) f += 2 * out.size * (e.opType === 'FC' ? w[1]! : w[0]!);
+    if (type === 'Conv' && w.length === 4) f += 2 * out.size * w[1]! * w[2]! * w[3]!;
+    else if (type === 'ConvTranspose' && w.length === 4) f += 2 * e.inputs[0]!.size * w[1]! * w[2]! * w[3]!;
+    else if ((type === 'FC' || type === 'FCTransposed') && w.length === 2) f += 2 * out.size * (type === 'FC' ? w[1]! : w[0]!);
   }
   return f;
 }
