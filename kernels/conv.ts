@@ -10,9 +10,9 @@ import type { ConvGeom } from './geometry.js';
 import { im2colPacked } from './im2col.js';
 import { tapHi, tapLo } from './geometry.js';
 
-/** 2-D (or 1-D): the SIMD im2col handles it. */
+/** 2-D (or 1-D), with the one depth tap inside the input: the SIMD im2col handles it. */
 function is2d(g: ConvGeom): boolean {
-  return g.kD === 1 && g.inD === 1 && g.outD === 1;
+  return g.kD === 1 && g.inD === 1 && g.outD === 1 && g.padF === 0;
 }
 import type { Exec } from './engine.js';
 import { HDR, USE_SIMD, type Job, type ThreadCtx } from './parallel.js';

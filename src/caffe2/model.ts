@@ -131,7 +131,7 @@ export class Caffe2Model {
   private planEntry(inputs: ReadonlyMap<string, ValueInfo>, opts: PlanOptions): { plan: Plan; rt: PlanRuntime } {
     checkFeeds(this.inputNames, inputs, this.opts.predictFile);
     const key = [...inputs].map(([n, i]) => `${n}:${i.dtype}${shapeStr(i.shape)}`).join(';')
-      + (opts.keepAll ? ';all' : '') + (opts.keep?.length ? `;keep=${opts.keep.join(',')}` : '');
+      + (opts.keepAll ? ';all' : '') + (opts.keep?.length ? `;keep=${opts.keep.join(',')}` : '') + (opts.fuse === false ? ';nofuse' : '');
     let e = this.plans.get(key);
     if (!e) {
       const plan = planNet(this.compiled, this.workspace, inputs, { ...(this.opts.maxTensorBytes !== undefined ? { maxTensorBytes: this.opts.maxTensorBytes } : {}), ...opts, exec: this.exec });
@@ -163,7 +163,8 @@ export class Caffe2Model {
       const t = feedMap.get(name);
       if (t) infos.set(name, { dtype: t.dtype, shape: t.shape.slice() });
     }
-    const { rt } = this.planEntry(infos, opts);
+    // stopping at a blob needs it to exist: no fusion may absorb it
+    const { rt } = this.planEntry(infos, opts.stopAfter !== undefined ? { ...opts, fuse: false } : opts);
     const blobs = new Map<string, Tensor>(this.workspace);
     for (const [n, t] of feedMap) blobs.set(n, t);
     // fed inputs stay in the caller's buffers: an engine kernel that reads one copies it in (Exec.stageIn)

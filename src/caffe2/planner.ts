@@ -12,6 +12,7 @@ import type { NetDef, OperatorDef } from '../proto/caffe2.js';
 import type { OpRegistry } from '../ops/registry.js';
 import { checkArity, parseArgs, type AnyOpDef, type OutInfo } from '../ops/schema.js';
 import { DEFAULT_MAX_TENSOR_BYTES, checkTensorBytes } from './memory.js';
+import { fuseEpilogues } from './fuse.js';
 import type { Exec } from '../../kernels/engine.js';
 
 export interface CompiledOp {
@@ -73,7 +74,7 @@ export interface ValueMeta {
   info: OutInfo;
   /** Index of the last op reading it; -1 if never read. */
   lastUse: number;
-  /** The op that produced it (-1 for weights and inputs). */
+  /** The op that produced it (-1 for weights and inputs, -2 for a temp fused away: never produced). */
   producer: number;
 }
 
@@ -115,6 +116,8 @@ export interface PlanOptions {
   maxTensorBytes?: number;
   /** The engine ops prepack for (set by the model from its load options). */
   exec?: Exec | null;
+  /** Fuse elementwise epilogues into the ops before them (default true; off with keepAll). */
+  fuse?: boolean;
 }
 
 function infoBytes(info: OutInfo): { bytes: number; bounded: boolean } {
@@ -215,6 +218,18 @@ export function planNet(
   }
   const keepIds = new Set(outputs.values());
   for (const name of opts.keep ?? []) { const id = current.get(name); if (id !== undefined) keepIds.add(id); }
+  if (!opts.keepAll && opts.fuse !== false) {
+    const fused = fuseEpilogues(planned, values, keepIds);
+    if (fused.length !== planned.length) {
+      // reads and writes moved: recount last uses; values no op writes any more are never live
+      for (const v of values) { v.lastUse = -1; if (v.kind === 'temp') v.producer = -2; }
+      for (const p of fused) {
+        for (const id of p.inputs) values[id]!.lastUse = p.c.index;
+        for (const id of p.outputs) values[id]!.producer = p.c.index;
+      }
+      planned.splice(0, planned.length, ...fused);
+    }
+  }
   const END = Number.MAX_SAFE_INTEGER;
   for (const v of values) {
     if (opts.keepAll || keepIds.has(v.id)) v.lastUse = END;
@@ -226,7 +241,7 @@ export function planNet(
   const byIndex = new Map(planned.map((p, k) => [p.c.index, k]));
   const releaseAt: number[][] = planned.map(() => []);
   for (const v of values) {
-    if (v.kind !== 'temp' || v.lastUse === END) continue;
+    if (v.kind !== 'temp' || v.lastUse === END || v.producer === -2) continue;
     const at = v.lastUse >= 0 ? v.lastUse : v.producer;
     releaseAt[byIndex.get(at)!]!.push(v.id);
   }

@@ -9,6 +9,7 @@ import { convGeom, type ConvGeom } from '../../kernels/geometry.js';
 import { conv, convExec, convPackedWeightsSize, convScratchSize, isDepthwise, packConvWeights } from '../../kernels/conv.js';
 import { arg, defineOp, type PrepareEnv, type RunCtx } from './schema.js';
 import { copyIn, packOnce, packOnceIn } from './prepack.js';
+import type { EpilogueParams } from '../caffe2/fuse.js';
 import {
   checkImage, convPoolArgs, geomOf, normalizeConvPool, requireF32, resolveSpatial, sameDims, type ConvPoolParams, type Spatial,
 } from './conv_pool_base.js';
@@ -47,8 +48,29 @@ function shapes(x: readonly number[], w: readonly number[], b: readonly number[]
   return { M, s: resolveSpatial(p, x, p.kernel === undefined ? fk : undefined) };
 }
 
+/** Conv with a fused epilogue (src/caffe2/fuse.ts): the residual, when there is one, is input p.res. */
+const convEpilogue = defineOp<typeof args, EpilogueParams<Params>, State>({
+  type: 'Conv', category: 'Layer',
+  doc: 'Conv with the following Add (residual) and/or Relu fused into its output loop.',
+  inputs: [{ name: 'X' }, { name: 'filter' }, { name: 'bias', optional: true }, { name: 'residual', optional: true }],
+  outputs: [{ name: 'Y' }],
+  args,
+  infer(ins, p) {
+    const conv = ins.slice(0, p.res >= 0 ? p.res : ins.length);
+    requireF32(conv[0], 'X'); requireF32(conv[1], 'filter'); requireF32(conv[2], 'bias');
+    const { M, s } = shapes(conv[0]!.shape, conv[1]!.shape, conv[2]?.shape, p.base);
+    const shape = [conv[0]!.shape[0]!, M, ...s.out];
+    if (p.res >= 0 && !sameDims(ins[p.res]!.shape, shape)) throw new ShapeError(`fused residual ${shapeStr(ins[p.res]!.shape)} must have the output's shape ${shapeStr(shape)}`);
+    return [{ dtype: 'float32', shape }];
+  },
+  run(ctx, p) {
+    runConv(ctx, p.base, p.flags, p.res);
+  },
+});
+
 export default defineOp<typeof args, Params, State>({
   type: 'Conv', aliases: ['Conv1D', 'Conv2D', 'Conv3D'], category: 'Layer',
+  epilogue: { residual: true, def: convEpilogue },
   doc: 'NCHW convolution: Y = conv(X, filter) + bias, with groups, dilation and pads (1-D to 3-D).',
   inputs: [{ name: 'X' }, { name: 'filter' }, { name: 'bias', optional: true }],
   outputs: [{ name: 'Y' }],
@@ -89,7 +111,7 @@ export function prepareConv(ins: readonly ValueInfo[], group: number, env: Prepa
  * with the residual as input `resIndex`).
  */
 export function runConv(ctx: RunCtx<State>, p: Params, flags: number, resIndex = -1): void {
-  const x = ctx.in(0), w = ctx.in(1), b = ctx.maybe(2), st = ctx.state;
+  const x = ctx.in(0), w = ctx.in(1), b = resIndex === 2 ? undefined : ctx.maybe(2), st = ctx.state;
   if (!st.geom || !sameDims(st.xShape, x.shape)) {
     st.geom = geomOf(x.shape, w.shape[0]!, p.group, shapes(x.shape, w.shape, b?.shape, p).s);
     st.xShape = x.shape;

@@ -135,6 +135,12 @@ export interface OpDef<A extends ArgSpecs = ArgSpecs, P = Args<A>, S = unknown> 
   readonly ignore?: readonly string[];
   /** Output/input pairs that may share one buffer (the kernel handles out === in). */
   readonly inplace?: readonly (readonly [number, number])[];
+  /**
+   * The op can absorb the elementwise ops after it into its output loop (the planner's fusion,
+   * src/caffe2/fuse.ts): `def` runs it with params {base, flags, res} (flags: kernels/gemm.ts
+   * EPI_RELU, EPI_RESIDUAL; res: index of the residual input, appended after the op's own).
+   */
+  readonly epilogue?: { readonly residual: boolean; readonly def: AnyOpDef };
   /** Turns parsed args into the frozen params used by infer/run; throws ArgError. */
   normalize?(a: Args<A>, io: { numInputs: number; numOutputs: number }): P;
   /** Output dtypes and shapes from input infos; throws ShapeError. */

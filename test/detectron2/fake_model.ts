@@ -2,7 +2,7 @@
 // size (74x46 for the 37x23 fixtures: meta resizes the short side to 46), with all-ones 2x2
 // masks. Browser-safe, so the browser test bundles it too.
 import { encodeNetDef, type NetDef } from '../../src/proto/caffe2.js';
-import { makeArg, makeNet, makeOp } from '../helpers/net.js';
+import { makeArg, makeNet, makeOp } from '../helpers/netdef.js';
 
 export function fakeNets(opts: { outputs?: boolean; meta?: boolean } = {}): { predict: NetDef; init: NetDef } {
   const ops = [makeOp('Shape', ['data'], ['data_shape']), makeOp('Shape', ['im_info'], ['im_info_shape'])];

@@ -188,7 +188,7 @@ for (const v of kernelVariants()) {
       const flags = (relu ? EPI_RELU : 0) | (residual ? EPI_RESIDUAL : 0);
       const msg = closeArrays(variantConv(v, g, x, w, b, flags, res), want, TOL.conv);
       assert.not.ok(msg, `${JSON.stringify(g)} bias=${bias} relu=${relu} residual=${residual}: ${msg}`);
-    }), { numRuns: 150 });
+    }), { numRuns: Number(process.env.CONV_RUNS ?? 150) });
   });
 }
 
