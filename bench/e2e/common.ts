@@ -14,8 +14,11 @@ export interface OursSpec {
   /** Converted model directory (model.pb + model_init.pb). */
   modelDir: string;
   /** 'full': the image through Detectron2Predictor (pre-processing, net, post-processing);
-   *  'backbone': data/im_info through the net, stopped after the RPN head's last conv. */
+   *  'backbone': data/im_info through the net cut after the RPN head (its ops up to the last
+   *  one writing `outputs`). */
   mode: 'full' | 'backbone';
+  /** Backbone mode: the blobs the cut net outputs (the peers' cut graph's outputs). */
+  outputs?: string[];
   image?: string;
   data?: string;
   imInfo?: string;

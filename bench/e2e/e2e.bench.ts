@@ -85,7 +85,7 @@ function rowsFor(p: Prepared): Row[] {
     }
     if (parts.includes('backbone')) {
       rows.push({ label: `ours: backbone part, ${vname(v)}`, part: 'backbone', runtime: 'ours', threads: v.threads, simd: v.simd,
-        spec: { kind: 'ours', modelDir: p.modelDir, mode: 'backbone', data: p.data, imInfo: p.imInfo, variant: v, runs, sample } });
+        spec: { kind: 'ours', modelDir: p.modelDir, mode: 'backbone', data: p.data, imInfo: p.imInfo, variant: v, runs, sample, outputs: sample } });
     }
   }
   for (const kind of peersWanted as ('ort-web' | 'ort-node')[]) {

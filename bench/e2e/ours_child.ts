@@ -60,6 +60,23 @@ function scoreThreshOf(net: NetDef): number | undefined {
   return net.op.find((o) => o.type === 'BoxWithNMSLimit')?.arg.find((x) => x.name === 'score_thresh')?.f;
 }
 
+/**
+ * The converted full net stopped after the RPN head: its ops up to the last one writing an
+ * `outputs` blob (the RPN head's logits and deltas, the FPN features), those blobs its outputs.
+ * A net of its own rather than run's stopAfter, so it is planned as any net is (buffer reuse,
+ * fused epilogues), as the peers' cut graph is.
+ */
+function truncate(net: NetDef, outputs: readonly string[]): void {
+  const want = new Set(outputs);
+  let last = -1;
+  net.op.forEach((o, i) => { if (o.output.some((b) => want.has(b))) last = i; });
+  const produced = new Set(net.op.slice(0, last + 1).flatMap((o) => o.output));
+  const missing = outputs.filter((b) => !produced.has(b));
+  if (last < 0 || missing.length) throw new Error(`the net does not produce ${missing.join(', ') || 'the backbone outputs'}`);
+  net.op = net.op.slice(0, last + 1);
+  net.external_output = outputs.slice();
+}
+
 function gitCommit(): string | undefined {
   try { return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return undefined; }
 }
@@ -70,6 +87,7 @@ async function main(spec: OursSpec): Promise<void> {
     const predict = readNetDef(join(spec.modelDir, 'model.pb'));
     const init = readNetDef(join(spec.modelDir, 'model_init.pb'));
     if (spec.scoreThresh !== undefined) setScoreThresh(predict, spec.scoreThresh);
+    if (spec.mode === 'backbone') truncate(predict, spec.outputs ?? []);
     return new Caffe2Model(predict, init, { registry: defaultRegistry, predictFile: 'model.pb', initFile: 'model_init.pb', ...loadOpts });
   });
   const rssAfterLoad = maxRss();
@@ -87,15 +105,8 @@ async function main(spec: OursSpec): Promise<void> {
     const img = decodeImage(new Uint8Array(readFileSync(spec.image!)), spec.image);
     once = async () => { const p = predictor.predict(img); return { outputs: p.outputs, split: p.ms }; };
   } else {
-    const data = readNpyFile(spec.data!), imInfo = readNpyFile(spec.imInfo!);
-    // the op that writes the last RPN head output: everything GenerateProposals reads is computed by then
-    const gps = model.predictNet.op.filter((o) => o.type === 'GenerateProposals');
-    const wanted = new Set(gps.flatMap((o) => [o.input[0]!, o.input[1]!]));
-    let stopAfter = -1;
-    model.predictNet.op.forEach((o, i) => { if (o.output.some((b) => wanted.has(b))) stopAfter = i; });
-    if (stopAfter < 0) throw new Error('no GenerateProposals inputs found in the net');
-    const feeds = new Map([['data', data], ['im_info', imInfo]]);
-    once = async () => ({ outputs: model.runDetailed(feeds, { ...run, stopAfter }).blobs! });
+    const feeds = new Map([['data', readNpyFile(spec.data!)], ['im_info', readNpyFile(spec.imInfo!)]]);
+    once = async () => ({ outputs: model.run(feeds, run) });
   }
 
   const [first, cold] = await timed(once);
