@@ -1,13 +1,32 @@
 // Helpers shared by the CLI commands: model loading with a progress bar, number formatting.
 
 import { loadModel } from '../node/files.js';
-import type { Caffe2Model } from '../caffe2/model.js';
+import type { Caffe2Model, LoadOptions } from '../caffe2/model.js';
+import { InputError } from '../core/errors.js';
+import { defaultThreads } from '../node/threads.js';
+import type { FlagSpec, Parsed } from './args.js';
 import { Progress } from './progress.js';
 
-export function loadWithProgress(path: string, init?: string): Caffe2Model {
+/** The engine flags of the commands that run models: --threads N (default: every core), --no-simd. */
+export const ENGINE_FLAGS: Record<string, FlagSpec> = { threads: {}, 'no-simd': { bool: true } };
+
+export function engineOptions(a: Parsed): Pick<LoadOptions, 'threads' | 'simd'> {
+  const t = a.num('threads');
+  if (t !== undefined && (!Number.isInteger(t) || t < 0)) throw new InputError(`--threads expects a non-negative integer, got '${a.str('threads')}'`);
+  return { threads: t ?? defaultThreads(), ...(a.bool('no-simd') ? { simd: false } : {}) };
+}
+
+/** "SIMD, 2 threads" / "plain TypeScript, 1 thread": what a loaded model runs on. */
+export function engineLabel(m: Caffe2Model): string {
+  const t = m.exec?.threads ?? 1;
+  return `${m.exec?.simd ? 'WASM SIMD' : 'plain TypeScript'} kernels, ${t} thread${t === 1 ? '' : 's'}`;
+}
+
+export function loadWithProgress(path: string, init?: string, engine: Pick<LoadOptions, 'threads' | 'simd'> = {}): Caffe2Model {
   const bar = new Progress('loading');
   try {
     return loadModel(path, {
+      ...engine,
       ...(init ? { init } : {}),
       onProgress: (d, t, phase) => bar.update(d, t, phase === 'decode' ? 'reading weights' : 'running init net'),
     });

@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
 import { Detectron2Predictor } from '../detectron2/api.js';
 import { loadModel } from '../node/files.js';
+import { ENGINE_FLAGS, engineOptions } from './common.js';
 import { convertOnnx } from '../onnx/convert.js';
 import { encodeNetDef } from '../proto/caffe2.js';
 import { parseArgv } from './args.js';
 import { collectImages, predictImages, readClasses } from './predict.js';
 
-export const usage = 'caffe2-ts demo [--output out/demo] [--pad-with-mean] [--samples dir]';
+export const usage = 'caffe2-ts demo [--output out/demo] [--pad-with-mean] [--samples dir] [--threads N] [--no-simd]';
 
 /** samples/demo of the package: the nearest ancestor of this module's folder that has it. */
 function samplesDir(): string {
@@ -46,13 +47,13 @@ export function ensureConverted(samples: string, modelDir: string, log: (s: stri
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const a = parseArgv(argv, { output: { short: 'o' }, 'pad-with-mean': { bool: true }, samples: {} });
+  const a = parseArgv(argv, { output: { short: 'o' }, 'pad-with-mean': { bool: true }, samples: {}, ...ENGINE_FLAGS });
   if (a.positional.length) throw new InputError(`usage: ${usage}`);
   const samples = a.str('samples') ?? samplesDir();
   const out = a.str('output') ?? join('out', 'demo');
   const modelDir = join(out, 'model');
   ensureConverted(samples, modelDir, (s) => console.log(s));
-  const model = loadModel(modelDir);
+  const model = loadModel(modelDir, engineOptions(a));
   const classesFile = join(samples, 'classes.txt');
   const p = new Detectron2Predictor(model, {
     ...(existsSync(classesFile) ? { thingClasses: readClasses(classesFile) } : {}),

@@ -9,10 +9,11 @@ import { CocoDataset, type CocoEvalReport, type CocoResult, type IouType, evalua
 import { pyFixed } from '../eval/report.js';
 import { readImageFile } from '../node/images.js';
 import { type FlagSpec, type Parsed, parseArgv } from './args.js';
-import { loadWithProgress } from './common.js';
+import { ENGINE_FLAGS, engineOptions, loadWithProgress } from './common.js';
+import type { LoadOptions } from '../caffe2/model.js';
 import { Progress } from './progress.js';
 
-export const usage = 'caffe2-ts eval [<model_dir> --images dir/] --annotations ann.json [--results res.json... | --predictions dir/] [--iou-type bbox|segm|keypoints]... [--reference-results ref.json...] [--json FILE] [--init model_init.pb]';
+export const usage = 'caffe2-ts eval [<model_dir> --images dir/] --annotations ann.json [--results res.json... | --predictions dir/] [--iou-type bbox|segm|keypoints]... [--reference-results ref.json...] [--json FILE] [--init model_init.pb] [--threads N] [--no-simd]';
 
 const IOU_TYPES: IouType[] = ['bbox', 'segm', 'keypoints'];
 const FIELD: Record<IouType, string> = { bbox: 'bbox', segm: 'segmentation', keypoints: 'keypoints' };
@@ -126,10 +127,10 @@ export function predictDataset(p: Detectron2Predictor, gt: CocoDataset, imagesDi
 }
 
 /** `eval <model_dir> --images dir/` and `convert --run-eval`: predict over the dataset, then evaluate. */
-export function evalModel(modelPath: string, imagesDir: string, o: EvalOptions & { init?: string; predictor?: PredictorOptions }): number {
+export function evalModel(modelPath: string, imagesDir: string, o: EvalOptions & { init?: string; predictor?: PredictorOptions; engine?: Pick<LoadOptions, 'threads' | 'simd'> }): number {
   if (!statSync(imagesDir, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`--images ${imagesDir} is not a directory`);
   const gt = CocoDataset.parse(readJson(o.annotations), o.annotations);
-  const p = new Detectron2Predictor(loadWithProgress(modelPath, o.init), o.predictor ?? {});
+  const p = new Detectron2Predictor(loadWithProgress(modelPath, o.init, o.engine), o.predictor ?? {});
   const t0 = performance.now();
   const { results, failed } = predictDataset(p, gt, imagesDir);
   const s = (performance.now() - t0) / 1000;
@@ -202,7 +203,7 @@ export function runEvalFromFlags(a: Parsed): ((modelDir: string) => number) | un
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgv(argv, {
     annotations: {}, results: { multi: true }, predictions: {}, images: {}, 'iou-type': { multi: true },
-    'reference-results': { multi: true }, json: {}, init: {},
+    'reference-results': { multi: true }, json: {}, init: {}, ...ENGINE_FLAGS,
   });
   const annPath = a.str('annotations');
   if (!annPath) throw new InputError(`--annotations is required\nusage: ${usage}`);
@@ -215,7 +216,7 @@ export async function main(argv: string[]): Promise<number> {
     const images = a.str('images');
     if (!images) throw new InputError(`eval ${a.positional[0]} runs the model over a dataset: give --images dir/ (the annotations' file_name are relative to it)`);
     if (a.all('results').length || a.str('predictions')) throw new InputError('eval <model_dir> makes its own results: drop --results / --predictions');
-    return evalModel(a.positional[0]!, images, { ...opts, ...(a.str('init') ? { init: a.str('init')! } : {}) });
+    return evalModel(a.positional[0]!, images, { ...opts, engine: engineOptions(a), ...(a.str('init') ? { init: a.str('init')! } : {}) });
   }
   if (a.str('images')) throw new InputError('--images is for `eval <model_dir> --images dir/`; with --results or --predictions it is not used');
   const gt = CocoDataset.parse(readJson(annPath), annPath);

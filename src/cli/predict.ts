@@ -10,10 +10,10 @@ import type { InputFormat, MetaArchitecture } from '../detectron2/meta.js';
 import type { D2Result } from '../detectron2/postprocess/index.js';
 import { IMAGE_EXTENSIONS, readImageFile, writeCanvasPng, writeLabelPng } from '../node/images.js';
 import { parseArgv } from './args.js';
-import { loadWithProgress } from './common.js';
+import { ENGINE_FLAGS, engineOptions, loadWithProgress } from './common.js';
 import { Progress } from './progress.js';
 
-export const usage = 'caffe2-ts predict <model_dir | model.pb> <image | dir>... [--output out/] [--format json|png|both] [--input-format BGR|RGB] [--pad-with-mean] [--classes file] [--score-threshold 0.5] [--meta-architecture GeneralizedRCNN|RetinaNet|PanopticFPN] [--min-size N] [--max-size N] [--size-divisibility N] [--init model_init.pb]';
+export const usage = 'caffe2-ts predict <model_dir | model.pb> <image | dir>... [--output out/] [--format json|png|both] [--input-format BGR|RGB] [--pad-with-mean] [--classes file] [--score-threshold 0.5] [--meta-architecture GeneralizedRCNN|RetinaNet|PanopticFPN] [--min-size N] [--max-size N] [--size-divisibility N] [--init model_init.pb] [--threads N] [--no-simd]';
 
 export interface ImageJob { path: string; name: string }
 
@@ -121,7 +121,7 @@ function summaryLine(path: string, w: number, h: number, prep: { width: number; 
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgv(argv, {
     output: { short: 'o' }, format: {}, 'input-format': {}, 'pad-with-mean': { bool: true }, classes: {},
-    'score-threshold': {}, 'meta-architecture': {}, 'min-size': {}, 'max-size': {}, 'size-divisibility': {}, init: {},
+    'score-threshold': {}, 'meta-architecture': {}, 'min-size': {}, 'max-size': {}, 'size-divisibility': {}, init: {}, ...ENGINE_FLAGS,
   });
   const [modelPath, ...images] = a.positional;
   if (!modelPath || !images.length) throw new InputError(`usage: ${usage}`);
@@ -147,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
   if (maxSize !== undefined) opts.maxSize = maxSize;
   if (div !== undefined) opts.sizeDivisibility = div;
   const { jobs, errors } = collectImages(images);
-  const model = loadWithProgress(modelPath, a.str('init'));
+  const model = loadWithProgress(modelPath, a.str('init'), engineOptions(a));
   const p = new Detectron2Predictor(model, opts);
   for (const k of ['minSize', 'maxSize'] as const) {
     if (p.settings.sources[k] === 'default') {

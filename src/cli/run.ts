@@ -10,9 +10,9 @@ import type { Tensor } from '../core/tensor.js';
 import type { OpEvent } from '../caffe2/runner.js';
 import { readTensorFile, writeNpyFile } from '../node/files.js';
 import { parseArgv } from './args.js';
-import { loadWithProgress } from './common.js';
+import { ENGINE_FLAGS, engineLabel, engineOptions, loadWithProgress } from './common.js';
 
-export const usage = 'caffe2-ts run <model_dir | model.pb> [--init model_init.pb] --input name=file.npy|blobs.pb... [--output dir] [--trace] [--profile] [--stop-after op|blob] [--repeat N]';
+export const usage = 'caffe2-ts run <model_dir | model.pb> [--init model_init.pb] --input name=file.npy|blobs.pb... [--output dir] [--trace] [--profile] [--stop-after op|blob] [--repeat N] [--threads N] [--no-simd]';
 
 /** A blob name as a file name: path separators and odd characters replaced. */
 export function blobFileName(name: string): string {
@@ -41,11 +41,11 @@ export function profileTable(events: readonly OpEvent[], totalMs: number, top = 
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgv(argv, {
     init: {}, input: { multi: true, short: 'i' }, output: { short: 'o' }, trace: { bool: true },
-    profile: { bool: true }, 'stop-after': {}, repeat: {},
+    profile: { bool: true }, 'stop-after': {}, repeat: {}, ...ENGINE_FLAGS,
   });
   const path = a.positional[0];
   if (!path || a.positional.length > 1) throw new InputError(`usage: ${usage}`);
-  const model = loadWithProgress(path, a.str('init'));
+  const model = loadWithProgress(path, a.str('init'), engineOptions(a));
   const feeds = new Map<string, Tensor>();
   for (const spec of a.all('input')) {
     const eq = spec.indexOf('=');
@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     if (outDir) writeNpyFile(join(outDir, blobFileName(name)), t);
     console.log(`${name}: ${t.dtype}${shapeStr(t.shape)}`);
   }
-  if (a.bool('profile')) console.log(profileTable(events, ms));
+  if (a.bool('profile')) console.log(`profile of ${repeat > 1 ? `the last of ${repeat} runs` : 'one run'} (${engineLabel(model)}):\n${profileTable(events, ms)}`);
   else console.error(`ran in ${ms.toFixed(1)} ms`);
   return 0;
 }

@@ -6,6 +6,7 @@ import { InputError, ModelFormatError } from '../core/errors.js';
 import { readNpy, writeNpy } from '../core/npy.js';
 import type { Tensor } from '../core/tensor.js';
 import { Caffe2Model, type LoadOptions } from '../caffe2/model.js';
+import { defaultThreads, nodeWorkerSpawner } from './threads.js';
 import { caffe2Message, decodeNetDef, type NetDef } from '../proto/caffe2.js';
 import { parseText } from '../proto/text.js';
 import { defaultRegistry } from '../ops/index.js';
@@ -37,6 +38,10 @@ export function readNetDef(path: string, onProgress?: (done: number, total: numb
   return decodeNetDef(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { file: basename(path), ...(onProgress ? { onProgress } : {}) });
 }
 
+/**
+ * Loads model.pb + model_init.pb from a directory or file. Node's defaults: SIMD kernels, and
+ * threads = every core (worker_threads; `threads: 1` or 0 runs on the calling thread only).
+ */
 export function loadModel(path: string, opts: Partial<LoadOptions> & { init?: string } = {}): Caffe2Model {
   const p = resolveModelPaths(path, opts.init);
   const onProgress = opts.onProgress;
@@ -49,6 +54,10 @@ export function loadModel(path: string, opts: Partial<LoadOptions> & { init?: st
     ...(onProgress ? { onProgress } : {}),
     ...(opts.bufferFactory ? { bufferFactory: opts.bufferFactory } : {}),
     ...(opts.poison ? { poison: true } : {}),
+    ...(opts.simd !== undefined ? { simd: opts.simd } : {}),
+    threads: opts.threads ?? defaultThreads(),
+    spawnWorker: opts.spawnWorker ?? nodeWorkerSpawner,
+    ...(opts.maxTensorBytes !== undefined ? { maxTensorBytes: opts.maxTensorBytes } : {}),
   });
 }
 
