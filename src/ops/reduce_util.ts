@@ -5,7 +5,8 @@
 import type { DType } from '../core/dtype.js';
 import { ArgError, ShapeError, shapeStr } from '../core/errors.js';
 import { canonicalAxis, isStatic, shapesEqual } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
+import { infoOf, type Tensor, type ValueInfo } from '../core/tensor.js';
+import { intValues, requireIndexType } from './tensor_util.js';
 import { planReduce, type Broadcast } from '../../kernels/broadcast.js';
 import { reduceI64, reduceNum, type NumArray } from '../../kernels/reduce.js';
 import { foldValue } from './elementwise_util.js';
@@ -50,25 +51,49 @@ function reducedDims(axes: readonly number[], rank: number): boolean[] {
   return r;
 }
 
+/**
+ * The reduced dims from the arg, or (extension) from the optional `axes` input's value; undefined
+ * while that value is unknown. Caffe2's rule either way: negative axes count from the end, none
+ * means all.
+ */
+function reducedOf(ins: readonly ValueInfo[], p: { axes: readonly number[] | undefined }, rank: number): boolean[] | undefined {
+  if (ins.length < 2) return reducedDims(p.axes ?? [], rank);
+  const a = ins[1]!;
+  requireIndexType(a, 'axes');
+  if (a.shape.length !== 1) throw new ShapeError(`input 'axes' must be 1-D, got ${shapeStr(a.shape)}`);
+  return a.value ? reducedDims(intValues(a.value, 'axes'), rank) : undefined;
+}
+
 /** ReduceSum, ReduceMean, ReduceMax, ReduceMin. */
 export function reduceOp(type: string, op: number, dtypes: readonly DType[], doc: string): AnyOpDef {
   return defineOp({
     type, category: 'Reduce', doc,
-    inputs: [{ name: 'data' }], outputs: [{ name: 'reduced' }],
+    inputs: [{ name: 'data' }, { name: 'axes', optional: true }], outputs: [{ name: 'reduced' }],
     args: { axes: arg.ints(), keepdims: arg.bool(true) },
+    normalize(a, io) {
+      if (io.numInputs === 2 && a.axes?.length) throw new ArgError("must not be set when the axes come from input 'axes'", { arg: 'axes' });
+      return a;
+    },
     infer(ins, p, ctx) {
       const x = ins[0]!;
       checkDtype(x.dtype, dtypes);
-      const red = reducedDims(p.axes ?? [], x.shape.length);
+      const red = reducedOf(ins, p, x.shape.length);
+      if (!red) {
+        // axes known at run time: the rank is known (an empty list reduces all), the dims are not
+        const n = ins[1]!.shape[0]!;
+        if (n < 0 && !p.keepdims) throw new ShapeError(`input 'axes' ${shapeStr(ins[1]!.shape)} needs a known length (it decides the output rank)`);
+        return [{ dtype: x.dtype, shape: new Array<number>(p.keepdims ? x.shape.length : n === 0 ? 0 : x.shape.length - n).fill(-1) }];
+      }
       const shape = p.keepdims ? keptShape(x.shape, red) : x.shape.filter((_, i) => !red[i]);
       const out = { dtype: x.dtype, shape };
-      const value = foldValue(ctx, ins, out, (t, [v]) => runReduce(op, t, v!, planReduce(v!.shape, keptShape(v!.shape, red)), new Float64Array(t.size)));
+      const value = foldValue(ctx, ins.slice(0, 1), out, (t, [v]) => runReduce(op, t, v!, planReduce(v!.shape, keptShape(v!.shape, red)), new Float64Array(t.size)));
       return [value ? { ...out, value } : out];
     },
     prepare: (_ins, p) => new ReduceCache((rank) => reducedDims(p.axes ?? [], rank)),
-    run(ctx: RunCtx<ReduceCache>) {
-      const x = ctx.in(0), out = ctx.out(0);
-      runReduce(op, out, x, ctx.state.get(x.shape), ctx.scratch('f64', out.size));
+    run(ctx: RunCtx<ReduceCache>, p) {
+      const x = ctx.in(0), out = ctx.out(0), axes = ctx.maybe(1);
+      const bc = axes ? planReduce(x.shape, keptShape(x.shape, reducedOf([infoOf(x), infoOf(axes)], p, x.rank)!)) : ctx.state.get(x.shape);
+      runReduce(op, out, x, bc, ctx.scratch('f64', out.size));
     },
   });
 }
