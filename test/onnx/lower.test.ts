@@ -551,4 +551,16 @@ test('RoiAlign mode max: the largest weighted corner over the samples, from each
   assert.match(errorOf(() => ops(m(0))), /opset 16: mode 'max' with sampling_ratio 0: the sampling grid follows each RoI's size/);
 });
 
+test('ReduceMean axes and Clip bounds fed at run time become the ops\' inputs', () => {
+  const r = { nodes: [node('ReduceMean', ['x', 'a'], ['y'], { keepdims: 0 })], inputs: [X([2, 3]), { name: 'a', type: T.INT64, shape: [1] }], outputs: [{ name: 'y' }], opset: 18 };
+  assert.equal(ops(r), ['ReduceMean(x,a)->(y) keepdims=0']);
+  const y = run(r, { x: f32([2, 3], [1, 2, 3, 4, 5, 6]), a: i64([1], [0]) }).get('y')!;
+  assert.equal([y.shape, Array.from(y.data as Float32Array)], [[3], [2.5, 3.5, 4.5]]);
+  const noop = { ...r, nodes: [node('ReduceMean', ['x', 'a'], ['y'], { noop_with_empty_axes: 1 })] };
+  assert.match(errorOf(() => ops(noop)), /noop_with_empty_axes=1 with axes fed at run time/);
+  const c = { nodes: [node('Clip', ['x', '', 'hi'], ['y'])], inputs: [X([4]), X([], 'hi')], outputs: [{ name: 'y' }] };
+  const z = run(c, { x: f32([4], [-1e38, -1, 1, 5]), hi: f32([], [2]) }).get('y')!;
+  assert.equal(Array.from(z.data as Float32Array), [Math.fround(-1e38), -1, 1, 2]);
+});
+
 test.run();

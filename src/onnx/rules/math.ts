@@ -2,6 +2,7 @@
 // the renames are Caffe2's (Neg -> Negative, Equal -> EQ, ...). Before opset 7 ONNX broadcast
 // was opt-in per node (`broadcast`, `axis`), which are Caffe2's legacy broadcast args too.
 
+import { Tensor } from '../../core/tensor.js';
 import type { RuleCtx } from '../context.js';
 import { F, I } from '../context.js';
 import type { RuleSet } from './index.js';
@@ -45,6 +46,18 @@ const variadic = (type: 'Sum' | 'Max' | 'Min' | 'Mean') => (c: RuleCtx): void =>
 const clip = (c: RuleCtx): void => {
   if (c.opset < 11) { c.generic('Clip', { consumed_inputs: null }); return; }
   c.only();
+  const fed = [1, 2].filter((i) => c.input(i) && !c.maybeConstValues(c.in(i)));
+  if (fed.length) {
+    // a bound fed at run time: Clip's min/max inputs; an absent one is float's lowest/max
+    const bound = (i: number, none: number): string => {
+      if (c.input(i)) return c.in(i);
+      const n = c.dummy();
+      c.emitConstant(n, Tensor.scalar(none));
+      return n;
+    };
+    c.emit('Clip', [c.in(0), bound(1, -3.4028234663852886e38), bound(2, 3.4028234663852886e38)], [c.out(0)]);
+    return;
+  }
   const lo = c.input(1) ? c.constFloats(c.in(1), 'min') : undefined;
   const hi = c.input(2) ? c.constFloats(c.in(2), 'max') : undefined;
   c.emit('Clip', [c.in(0)], [c.out(0)], {

@@ -165,6 +165,12 @@ const dropout = (c: RuleCtx): void => {
 const reduce = (type: string, inputSince: number) => (c: RuleCtx): void => {
   c.only('axes', 'keepdims', 'noop_with_empty_axes');
   const x = c.in(0);
+  if (c.opset >= inputSince && c.input(1) && !c.maybeConstValues(c.in(1))) {
+    // axes fed at run time: the reduce op's `axes` input (Caffe2's rule: none means all)
+    if (c.attrs.int('noop_with_empty_axes', 0)) c.fail("noop_with_empty_axes=1 with axes fed at run time: Caffe2's reduce ops read an empty list as 'all'");
+    c.emit(type, [x, c.in(1)], [c.out(0)], { keepdims: I(c.attrs.int('keepdims', 1)) });
+    return;
+  }
   let axes: number[] | undefined = c.opset < inputSince ? c.attrs.ints('axes') : c.input(1) ? c.constInts(c.in(1), 'axes') : undefined;
   if ((!axes || !axes.length) && c.attrs.int('noop_with_empty_axes', 0)) { c.emit('Copy', [x], [c.out(0)]); return; }
   if (axes?.some((a) => a < 0)) { const r = c.rank(x); axes = axes.map((a) => normAxis(c, a, r, 'axes')); }
