@@ -3,14 +3,16 @@
 // Negative pads crop. Modes: constant (`value`, converted to the tensor's type as C++ does),
 // reflect (mirror without repeating the edge; each pad must be < the dim), edge (repeat the edge).
 // Caffe2 registered float only and rejected empty images; every numeric dtype and empty dims
-// work here.
+// work here. Extension: the pads may come from an optional input (int32/int64 [t, l, b, r],
+// read at run time; ONNX Pad-11 feeds them as a tensor) instead of the args.
 
 import { padImage, type PadMode } from '../../kernels/pad.js';
 import { cast, type CastStorage, type CastType } from '../../kernels/cast.js';
 import { ArgError, ShapeError, shapeStr } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
 import { arg, defineOp } from './schema.js';
-import { canFold, requireNumeric, wordsOf } from './tensor_util.js';
+import { canFold, intValues, requireIndexType, requireNumeric, wordsOf } from './tensor_util.js';
+import type { ValueInfo } from '../core/tensor.js';
 
 interface Params { readonly pads: readonly [number, number, number, number]; readonly mode: PadMode; readonly value: number; readonly nhwc: boolean }
 
@@ -51,6 +53,16 @@ function outShape(x: readonly number[], p: Params): number[] {
   return out;
 }
 
+/** The params with [t, l, b, r] from the `pads` input; undefined while its value is unknown. */
+function withPadsInput(p: Params, info: ValueInfo | undefined): Params | undefined {
+  if (!info) return p;
+  requireIndexType(info, 'pads');
+  if (info.shape.length !== 1 || (info.shape[0]! >= 0 && info.shape[0] !== 4)) throw new ShapeError(`input 'pads' must be [4] ([t, l, b, r]), got ${shapeStr(info.shape)}`);
+  if (!info.value) return undefined;
+  const v = intValues(info.value, 'pads');
+  return Object.freeze({ ...p, pads: [v[0]!, v[1]!, v[2]!, v[3]!] as const });
+}
+
 function pad(y: Tensor, x: Tensor, p: Params): void {
   const src = wordsOf(x), dst = wordsOf(y);
   const [N, H, W, C] = p.nhwc ? x.shape : [x.shape[0]!, x.shape[2]!, x.shape[3]!, x.shape[1]!];
@@ -66,22 +78,34 @@ function pad(y: Tensor, x: Tensor, p: Params): void {
 export default defineOp({
   type: 'PadImage', category: 'Tensor',
   doc: 'Pads (or crops) H and W by [t, l, b, r]: constant, reflect or edge.',
-  inputs: [{ name: 'X' }], outputs: [{ name: 'Y' }],
+  inputs: [{ name: 'X' }, { name: 'pads', optional: true }], outputs: [{ name: 'Y' }],
   args: {
     pads: arg.ints(), pad: arg.int(), pad_t: arg.int(), pad_l: arg.int(), pad_b: arg.int(), pad_r: arg.int(),
     mode: arg.str('constant', ['constant', 'reflect', 'edge']), value: arg.float(0),
     order: arg.str('NCHW', ['NCHW', 'NHWC']),
   },
-  normalize(a): Params {
+  normalize(a, io): Params {
+    const given = a.pads !== undefined || a.pad !== undefined || a.pad_t !== undefined;
+    if (io.numInputs === 2 && given) throw new ArgError("must not be set when the pads come from input 'pads'", { arg: a.pads !== undefined ? 'pads' : a.pad !== undefined ? 'pad' : 'pad_t' });
     return Object.freeze({ pads: resolvePads(a), mode: a.mode as PadMode, value: a.value, nhwc: a.order === 'NHWC' });
   },
-  infer([x], p, ctx) {
-    requireNumeric(x!, 'X');
-    const shape = outShape(x!.shape, p);
-    if (!canFold([x!], ctx, shape)) return [{ dtype: x!.dtype, shape }];
-    const y = new Tensor(x!.dtype, shape);
-    pad(y, x!.value!, p);
-    return [{ dtype: x!.dtype, shape, value: y }];
+  infer(ins, params, ctx) {
+    const x = ins[0]!;
+    requireNumeric(x, 'X');
+    const p = withPadsInput(params, ins[1]);
+    if (!p) {
+      // pads known at run time: H and W unknown until then
+      if (x.shape.length !== 4) throw new ShapeError(`input 'X' must be 4-D (${params.nhwc ? 'NHWC' : 'NCHW'}), got ${shapeStr(x.shape)}`);
+      return [{ dtype: x.dtype, shape: x.shape.map((d, i) => ((params.nhwc ? i === 1 || i === 2 : i >= 2) ? -1 : d)) }];
+    }
+    const shape = outShape(x.shape, p);
+    if (!canFold([x], ctx, shape)) return [{ dtype: x.dtype, shape }];
+    const y = new Tensor(x.dtype, shape);
+    pad(y, x.value!, p);
+    return [{ dtype: x.dtype, shape, value: y }];
   },
-  run(ctx, p) { pad(ctx.out(0), ctx.in(0), p); },
+  run(ctx, params) {
+    const pads = ctx.maybe(1);
+    pad(ctx.out(0), ctx.in(0), pads ? withPadsInput(params, { dtype: pads.dtype, shape: pads.shape.slice(), value: pads })! : params);
+  },
 });
