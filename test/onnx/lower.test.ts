@@ -563,4 +563,12 @@ test('ReduceMean axes and Clip bounds fed at run time become the ops\' inputs', 
   assert.equal(Array.from(z.data as Float32Array), [Math.fround(-1e38), -1, 1, 2]);
 });
 
+test('Pad with pads fed at run time: PadImage\'s pads input from the spatial entries; padding N or C fails at run time', () => {
+  const m = { nodes: [node('Pad', ['x', 'p'], ['y'], { mode: 'constant' }, { name: 'pad' })], inputs: [X([1, 1, 2, 2]), { name: 'p', type: T.INT64, shape: [8] }], outputs: [{ name: 'y' }], opset: 13 };
+  const x = f32([1, 1, 2, 2], [1, 2, 3, 4]);
+  const y = run(m, { x, p: i64([8], [0, 0, 1, 0, 0, 0, 0, 1]) }).get('y')!;
+  assert.equal([y.shape, Array.from(y.data as Float32Array)], [[1, 1, 3, 3], [0, 0, 0, 1, 2, 0, 3, 4, 0]]);
+  assert.match(errorOf(() => run(m, { x, p: i64([8], [0, 1, 0, 0, 0, 0, 0, 0]) })), /assertion failed: Pad 'pad': Caffe2 PadImage pads the two spatial dims only/);
+});
+
 test.run();

@@ -174,6 +174,7 @@ const pad = (c: RuleCtx): void => {
     pads = c.attrs.ints(c.opset < 2 ? 'paddings' : 'pads') ?? c.fail("attribute 'pads' is required");
     value = c.attrs.float('value', 0);
   } else {
+    if (!c.maybeConstValues(c.in(1))) { runtimePads(c); return; }
     pads = c.constInts(c.in(1), 'pads');
     if (c.input(2)) value = c.constFloats(c.in(2), 'constant_value')[0] ?? 0;
     if (c.input(3)) {
@@ -194,6 +195,36 @@ const pad = (c: RuleCtx): void => {
   if (mode === 'constant' && value !== 0) args['value'] = F(value);
   c.emit('PadImage', [x], [c.out(0)], args);
 };
+
+/**
+ * Pad-11+ with pads fed at run time: PadImage's `pads` input gets [t, l, b, r] gathered from
+ * them (zeros for axes not listed); an Assert checks that N and C are not padded.
+ */
+function runtimePads(c: RuleCtx): void {
+  const x = c.in(0), pads = c.in(1);
+  if (c.rank(x) !== 4) c.fail(`pads fed at run time for a rank-${c.rank(x)} input: Caffe2 PadImage pads the two spatial dims of a 4-D NCHW tensor only`);
+  const mode = c.attrs.str('mode', 'constant');
+  if (!['constant', 'reflect', 'edge'].includes(mode)) c.fail(`mode '${mode}' has no PadImage form`);
+  const value = c.input(2) ? c.constFloats(c.in(2), 'constant_value')[0] ?? 0 : 0;
+  const listed = c.input(3) ? c.constInts(c.in(3), 'axes').map((a) => normAxis(c, a, 4, 'axes')) : [0, 1, 2, 3];
+  const k = (v: number[]): string => { const n = c.dummy(); c.emitConstant(n, Tensor.from('int64', [v.length], v)); return n; };
+  const at = (axis: number, end: boolean): number | undefined => (listed.includes(axis) ? listed.indexOf(axis) + (end ? listed.length : 0) : undefined);
+  const gather = (idx: number[]): string => { const o = c.dummy(); c.emit('Gather', [pads, k(idx)], [o]); return o; };
+  const wide = c.dummy();
+  c.emit('Cast', [pads], [wide], { to: I(10) });
+  const nc = [at(0, false), at(1, false), at(0, true), at(1, true)].filter((v): v is number => v !== undefined);
+  if (nc.length) {
+    const zero = c.dummy();
+    c.emit('EQ', [gather(nc), k([0])], [zero]);
+    c.emit('Assert', [zero], [], { error_msg: S(`Pad '${c.node.name || c.out(0)}': Caffe2 PadImage pads the two spatial dims only, the batch and channel pads must be 0`) });
+  }
+  const sides = [at(2, false), at(3, false), at(2, true), at(3, true)];
+  const tlbr = c.dummy(), parts = sides.map((i) => (i === undefined ? k([0]) : (() => { const o = c.dummy(); c.emit('Gather', [wide, k([i])], [o]); return o; })()));
+  c.emit('Concat', parts, [tlbr, c.dummy()], { axis: I(0) });
+  const args: Record<string, ArgValue> = { mode: S(mode) };
+  if (mode === 'constant' && value !== 0) args['value'] = F(value);
+  c.emit('PadImage', [x, tlbr], [c.out(0)], args);
+}
 
 /**
  * RandomNormal/RandomUniform -> GaussianFill/UniformFill (Caffe2's renames: scale -> std,
