@@ -63,7 +63,7 @@ export class Detectron2Predictor {
   readonly normalize: { mean: number[]; std: number[] } | undefined;
   readonly dataName: string;
   readonly imInfoName: string;
-  readonly thingClasses: string[] | undefined;
+  readonly thingClasses: readonly string[] | undefined;
   private readonly file: string;
 
   constructor(readonly model: Caffe2Model, private readonly opts: PredictorOptions = {}) {

@@ -8,6 +8,7 @@
 import type { Instances } from './postprocess/boxes.js';
 import type { PanopticResult } from './postprocess/panoptic.js';
 import { canvasFromRgb, drawLine, drawText, fillCircle, fillMask, outlineMask, strokeRect, type Canvas, type Rgb } from './draw.js';
+import { COCO_KEYPOINT_NAMES } from './coco.js';
 import { unitForPoints } from './font.js';
 
 /** detectron2/utils/colormap.py _COLORS (RGB, 0..1), 74 entries. */
@@ -68,9 +69,6 @@ const SMALL_OBJECT_AREA = 1000;
 const LARGE_MASK_AREA = 120000;
 const KEYPOINT_THRESHOLD = 0.05;
 const PT = 100 / 72; // pixels per point at matplotlib's default 100 dpi
-
-export const COCO_PERSON_KEYPOINTS = ['nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder', 'right_shoulder',
-  'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle'];
 
 /** detectron2's KEYPOINT_CONNECTION_RULES for COCO persons: [from, to, RGB 0..255]. */
 const SKELETON: [string, string, [number, number, number]][] = [
@@ -221,7 +219,7 @@ export function drawInstancePredictions(c: Canvas, inst: Instances, o: VisOption
   }
   if (inst.keypoints && inst.numKeypoints) {
     const K = inst.numKeypoints;
-    const names = o.keypointNames ?? (K === 17 ? COCO_PERSON_KEYPOINTS : undefined);
+    const names = o.keypointNames ?? (K === 17 ? COCO_KEYPOINT_NAMES : undefined);
     for (const i of order) drawKeypoints(x, inst.keypoints.subarray(i * K * 3, (i + 1) * K * 3), names);
   }
   return c;

@@ -40,7 +40,7 @@ import { parse as parseYaml } from 'yaml';
 import { InputError } from '../core/errors.js';
 import type { Argument } from '../proto/caffe2.js';
 import { F, FLOATS, I, INTS, S, STRINGS, makeArgument, type ArgValue } from './args.js';
-import { COCO_KEYPOINT_NAMES, COCO_THING_CLASSES } from './coco_names.js';
+import { COCO_KEYPOINT_NAMES, COCO_THING_CLASSES } from '../detectron2/coco.js';
 import type { Caffe2Graph } from './fixes.js';
 
 export type Arch = 'GeneralizedRCNN' | 'RetinaNet' | 'PanopticFPN';
