@@ -67,7 +67,7 @@ const vname = (v: Variant): string => `${v.simd ? 'simd' : 'plain'}, ${v.threads
 
 const s = (ms: number | undefined): string => fmt(ms === undefined ? undefined : ms / 1000, ms !== undefined && ms < 10_000 ? 3 : 2);
 const mb = (b: number | undefined): string => fmt(b === undefined ? undefined : b / 1e6, 0);
-const rel = (f: string): string => relative(process.cwd(), f);
+const rel = (f: string): string => { const r = relative(process.cwd(), f); return r.startsWith('..') ? f : r; };
 const best = (r: Result): { wallMs: number; cpuMs: number } => (r.runs.length ? r.runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a)) : r.cold);
 
 function rowsFor(p: Prepared): Row[] {

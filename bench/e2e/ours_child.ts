@@ -78,6 +78,8 @@ function truncate(net: NetDef, outputs: readonly string[]): void {
 }
 
 function gitCommit(): string | undefined {
+  // scripts/bench-commit.mjs runs an exported commit (no .git of its own): it names the commit
+  if (process.env['CAFFE2_TS_COMMIT']) return process.env['CAFFE2_TS_COMMIT'];
   try { return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return undefined; }
 }
 
