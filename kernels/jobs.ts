@@ -2,12 +2,13 @@
 
 import { CONV_JOB } from './conv.js';
 import { GEMM_JOB } from './gemm.js';
+import { WINOGRAD_JOB } from './winograd.js';
 import { workerLoop, type Job, type WorkerInit } from './parallel.js';
 import { instantiateSimd } from './wasm/simd.js';
 
 export const JOBS: readonly Job[] = (() => {
   const t: Job[] = [];
-  for (const j of [CONV_JOB, GEMM_JOB]) {
+  for (const j of [CONV_JOB, GEMM_JOB, WINOGRAD_JOB]) {
     if (t[j.id]) throw new Error(`job id ${j.id} is taken`);
     t[j.id] = j;
   }

@@ -5,6 +5,7 @@
 import { Fn, I32, V128, buildModule } from './builder.js';
 import { gemmFunctions } from './gemm_simd.js';
 import { im2colFunctions } from './im2col_simd.js';
+import { winogradFunctions } from './winograd_simd.js';
 import { MR, KC, MC } from '../gemm.js';
 
 export interface SimdFeatures {
@@ -47,6 +48,9 @@ export interface SimdExports {
   packb(dst: number, src: number, ld: number, K: number, nc: number): void;
   im2col(dst: number, x: number, cn: number, H: number, W: number, kH: number, kW: number, sH: number, sW: number,
     dH: number, dW: number, pT: number, pL: number, outW: number, oh0: number, ow0: number, nc: number, taps: number): void;
+  wino_in(dst: number, ldv: number, x: number, cs: number, H: number, W: number, pT: number, pL: number, tW: number, t0: number, nt: number): void;
+  wino_out(y: number, m: number, ldm: number, K: number, ldc: number, t0: number, nt: number, tW: number, outH: number, outW: number,
+    bias: number, flags: number, res: number): void;
 }
 
 const modules = new Map<string, WebAssembly.Module>();
@@ -56,7 +60,7 @@ export function simdModule(shared: boolean, fma: boolean): WebAssembly.Module {
   const key = `${shared}/${fma}`;
   let m = modules.get(key);
   if (!m) {
-    const fns = [...gemmFunctions({ mr: MR, kc: KC, mc: MC, fma, unroll: 1 }), ...im2colFunctions()];
+    const fns = [...gemmFunctions({ mr: MR, kc: KC, mc: MC, fma, unroll: 1 }), ...im2colFunctions(), ...winogradFunctions()];
     m = new WebAssembly.Module(buildModule({ min: 1, max: 65536, shared }, fns));
     modules.set(key, m);
   }

@@ -7,11 +7,12 @@ import { ArgError, ShapeError, shapeStr } from '../core/errors.js';
 import type { ValueInfo } from '../core/tensor.js';
 import { convGeom, type ConvGeom } from '../../kernels/geometry.js';
 import { conv, convExec, convPackedWeightsSize, convScratchSize, isDepthwise, packConvWeights } from '../../kernels/conv.js';
+import { convWinogradExec, packWinogradWeights, winogradEligible, winogradWeightsSize } from '../../kernels/winograd.js';
 import { arg, defineOp, type PrepareEnv, type RunCtx } from './schema.js';
 import { copyIn, packOnce, packOnceIn } from './prepack.js';
 import type { EpilogueParams } from '../caffe2/fuse.js';
 import {
-  checkImage, convPoolArgs, geomOf, normalizeConvPool, requireF32, resolveSpatial, sameDims, type ConvPoolParams, type Spatial,
+  checkImage, convPoolArgs, geomOf, normalizeConvPool, requireF32, resolveSpatial, sameDims, type ConvPoolParams, type Dims, type Spatial,
 } from './conv_pool_base.js';
 
 const args = { ...convPoolArgs, group: arg.int(1) };
@@ -24,6 +25,8 @@ interface State {
   /** The same in the engine's memory (byte offset; -1: none), and the bias copied there. */
   ptr: number;
   biasPtr: number;
+  /** The Winograd F(2x2, 3x3) transform of the filter in the engine's memory (-1: none). */
+  wino: number;
   xShape?: readonly number[];
   geom?: ConvGeom;
 }
@@ -86,7 +89,7 @@ export default defineOp<typeof args, Params, State>({
     return [{ dtype: 'float32', shape: [x!.shape[0]!, M, ...s.out] }];
   },
   prepare(ins: readonly ValueInfo[], p, env) {
-    return prepareConv(ins, p.group, env);
+    return prepareConv(ins, p, env);
   },
   run(ctx, p) {
     runConv(ctx, p, 0);
@@ -94,16 +97,25 @@ export default defineOp<typeof args, Params, State>({
 });
 
 /** Plan-time packing of a constant filter (and bias) for the plain kernels or into the engine's memory. */
-export function prepareConv(ins: readonly ValueInfo[], group: number, env: PrepareEnv): State {
+export function prepareConv(ins: readonly ValueInfo[], p: Params, env: PrepareEnv): State {
+  const group = p.group;
   const w = ins[1]!, b = ins[2];
-  const st: State = { packed: null, ptr: -1, biasPtr: -1 };
+  const st: State = { packed: null, ptr: -1, biasPtr: -1, wino: -1 };
   if (!w.value) return st;
   const g = filterGeom(w.shape, group), wd = w.value.data as Float32Array, size = convPackedWeightsSize(g);
   if (env.exec && !isDepthwise(g)) {
-    st.ptr = packOnceIn(env.exec.arena, w.value, `conv/${group}`, size, (dst, off) => packConvWeights(dst, wd, g, off));
+    // 3x3 stride-1 convs take the Winograd path with SIMD; the GEMM packing is made only if a run needs it
+    if (env.exec.simd && winogradFilter(w.shape, p)) st.wino = packOnceIn(env.exec.arena, w.value, 'conv/winograd', winogradWeightsSize(g.M, g.C), (dst, off) => packWinogradWeights(dst, off, wd, g.M, g.C));
+    else st.ptr = packOnceIn(env.exec.arena, w.value, `conv/${group}`, size, (dst, off) => packConvWeights(dst, wd, g, off));
     if (b?.value) st.biasPtr = copyIn(env.exec.arena, b.value);
   } else st.packed = packOnce(w.value, `conv/${group}`, size, (dst) => packConvWeights(dst, wd, g));
   return st;
+}
+
+/** A 2-D 3x3 filter with stride 1, dilation 1 and one group (the geometry check repeats at run time). */
+function winogradFilter(w: readonly number[], p: Params): boolean {
+  const ones = (d: Dims): boolean => d === undefined || (typeof d === 'number' ? d === 1 : d.every((v) => v === 1));
+  return w.length === 4 && w[2] === 3 && w[3] === 3 && p.group === 1 && ones(p.stride) && ones(p.dilation);
 }
 
 /**
@@ -121,16 +133,23 @@ export function runConv(ctx: RunCtx<State>, p: Params, flags: number, resIndex =
   const res = resIndex >= 0 ? ctx.in(resIndex).data as Float32Array : null;
   const ex = ctx.exec;
   if (ex && !isDepthwise(g)) {
-    let wp = st.ptr, bp = st.biasPtr;
+    const wino = st.wino >= 0 && ex.simd && winogradEligible(g);
+    let wp = wino ? st.wino : st.ptr, bp = st.biasPtr;
     if (wp < 0) {
-      wp = ex.engine.stagingRegion(4, convPackedWeightsSize(g) * 4);
-      packConvWeights(ex.arena.f32(), w.data as Float32Array, g, wp / 4);
+      // a fed filter (packed per run), or a constant one whose Winograd form does not fit this geometry
+      const wd = w.data as Float32Array;
+      if (st.wino >= 0) wp = st.ptr = packOnceIn(ex.arena, w, `conv/${p.group}`, convPackedWeightsSize(g), (dst, off) => packConvWeights(dst, wd, g, off));
+      else {
+        wp = ex.engine.stagingRegion(4, convPackedWeightsSize(g) * 4);
+        packConvWeights(ex.arena.f32(), wd, g, wp / 4);
+      }
     }
     if (b && bp < 0) bp = ex.stageIn(b.data as Float32Array, 3);
     const xp = ex.stageIn(x.data as Float32Array, 0);
     const rp = res ? ex.stageIn(res, 2) : -1;
     const yd = y.data as Float32Array, yp = ex.outPtr(yd, 1);
-    convExec(ex, yp, xp, wp, b ? bp : -1, g, flags, rp);
+    if (wino) convWinogradExec(ex, yp, xp, wp, b ? bp : -1, g, flags, rp);
+    else convExec(ex, yp, xp, wp, b ? bp : -1, g, flags, rp);
     ex.stageOut(yd, yp);
     return;
   }
