@@ -20,6 +20,8 @@ export class Engine {
   readonly arena: Arena;
   /** The SIMD module (null: no SIMD128 here) and the caller's instance of it. */
   readonly module: WebAssembly.Module | null;
+  /** The module's GEMM uses relaxed-SIMD fused multiply-add. */
+  readonly fma: boolean;
   readonly main: ThreadCtx;
   readonly dispatcher: Dispatcher | null;
   private readonly handles: WorkerHandle[] = [];
@@ -39,6 +41,7 @@ export class Engine {
     this.arena = new Arena(memory, shared, CONTROL_BYTES);
     const f = simdFeatures();
     this.module = f.simd ? simdModule(shared, f.relaxed) : null;
+    this.fma = !!this.module && f.relaxed;
     this.main = new ThreadCtx(0, memory, this.module ? instantiateSimd(this.module, memory) : null);
     this.dispatcher = shared ? new Dispatcher(memory, 0) : null;
   }
@@ -88,6 +91,11 @@ export class Engine {
 }
 
 let defaultEngine: Engine | undefined;
+
+/** True once the process-wide engine exists (its SIMD module is compiled then). */
+export function engineStarted(): boolean {
+  return defaultEngine !== undefined;
+}
 
 /** The process-wide engine (created on first use). */
 export function getEngine(): Engine {

@@ -3,10 +3,12 @@
 // planner does) against onnxruntime-web (WASM SIMD) and onnxruntime-node at the same thread
 // counts (each peer in its own child process, see peers/ort.ts). One thread in CPU time, N in
 // wall time. The plain kernels run on a spatial crop of each shape (a rate is a rate: the full
-// model takes minutes on them).
+// model takes minutes on them). SIMD runs the op's path: Winograd for 3x3 stride-1 convs (its
+// GFLOP/s are effective: direct-conv FLOPs over time).
 // usage: node .build/<you>/bench/kernels/conv.bench.js [shape-regex]   (BENCH_VARIANTS, see variants.ts)
 
 import { conv, convExec, convPackedWeightsSize, convScratchSize, packConvWeights } from '../../kernels/conv.js';
+import { convWinogradExec, packWinogradWeights, winogradEligible, winogradWeightsSize } from '../../kernels/winograd.js';
 import {
   convTranspose, convTransposePackedWeightsSize, convTransposeScratchSize, packConvTransposeWeights,
 } from '../../kernels/conv_transpose.js';
@@ -50,12 +52,13 @@ async function rate(v: OurVariant, s0: ConvShape): Promise<number> {
     const run = s.transpose ? convTranspose : conv;
     return gflops(flops, await bestMs(() => run(y, x, w, packed, b, g, scratch), 1000, 1, 5));
   }
-  const arena = getEngine().arena, size = convPackedWeightsSize(g);
+  // the op's choice: Winograd F(2x2,3x3) for 3x3 stride-1 convs with SIMD, else im2col / 1x1 GEMM
+  const ex = v.exec, wino = ex.simd && winogradEligible(g);
+  const arena = getEngine().arena, size = wino ? winogradWeightsSize(g.M, g.C) : convPackedWeightsSize(g);
   const hw = heapAlloc(size);
-  packConvWeights(arena.f32(), w, g, hw / 4);
+  if (wino) packWinogradWeights(arena.f32(), hw / 4, w, g.M, g.C); else packConvWeights(arena.f32(), w, g, hw / 4);
   const hx = heapCopy(x), hb = heapCopy(b), hy = heapAlloc(ny);
-  const ex = v.exec;
-  const ms = await bestMs(() => convExec(ex, hy, hx, hw, hb, g), 1500, 2, 8, v.threads > 1);
+  const ms = await bestMs(() => (wino ? convWinogradExec : convExec)(ex, hy, hx, hw, hb, g), 1500, 2, 8, v.threads > 1);
   arena.free(hw, size * 4); arena.free(hx, x.byteLength); arena.free(hb, b.byteLength); arena.free(hy, ny * 4);
   return gflops(flops, ms);
 }

@@ -3,7 +3,10 @@
 // from src/node/threads.ts). One thread is timed in CPU time, N threads in wall time.
 
 import { Exec, getEngine } from '../../kernels/engine.js';
-import { defaultThreads, nodeWorkerSpawner } from '../../src/node/threads.js';
+import { defaultThreads, enableRelaxedSimd, nodeWorkerSpawner } from '../../src/node/threads.js';
+
+// BENCH_FMA=1: relaxed-SIMD fused multiply-add in the SIMD kernels (before the engine starts)
+if (process.env['BENCH_FMA'] === '1' && !enableRelaxedSimd()) console.log('BENCH_FMA=1: relaxed SIMD is not available here');
 
 export interface OurVariant {
   readonly name: string;
@@ -12,7 +15,7 @@ export interface OurVariant {
   readonly threads: number;
 }
 
-/** Which variants: BENCH_VARIANTS=simd,simd-mt,plain,plain-mt (default: all but plain-mt). */
+/** Which variants: BENCH_VARIANTS=simd,simd-mt,plain,plain-mt (default: all but plain-mt); BENCH_FMA=1 for relaxed-SIMD FMA. */
 export function ourVariants(): OurVariant[] {
   const want = (process.env['BENCH_VARIANTS'] ?? 'plain,simd,simd-mt').split(',');
   const n = Math.max(2, defaultThreads());

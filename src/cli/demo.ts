@@ -14,7 +14,7 @@ import { encodeNetDef } from '../proto/caffe2.js';
 import { parseArgv } from './args.js';
 import { collectImages, predictImages, readClasses } from './predict.js';
 
-export const usage = 'caffe2-ts demo [--output out/demo] [--pad-with-mean] [--samples dir] [--threads N] [--no-simd]';
+export const usage = 'caffe2-ts demo [--output out/demo] [--pad-with-mean] [--samples dir] [--threads N] [--no-simd] [--no-fma]';
 
 /** samples/demo of the package: the nearest ancestor of this module's folder that has it. */
 function samplesDir(): string {

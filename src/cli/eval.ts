@@ -13,7 +13,7 @@ import { ENGINE_FLAGS, engineOptions, loadWithProgress } from './common.js';
 import type { LoadOptions } from '../caffe2/model.js';
 import { Progress } from './progress.js';
 
-export const usage = 'caffe2-ts eval [<model_dir> --images dir/] --annotations ann.json [--results res.json... | --predictions dir/] [--iou-type bbox|segm|keypoints]... [--reference-results ref.json...] [--json FILE] [--init model_init.pb] [--threads N] [--no-simd]';
+export const usage = 'caffe2-ts eval [<model_dir> --images dir/] --annotations ann.json [--results res.json... | --predictions dir/] [--iou-type bbox|segm|keypoints]... [--reference-results ref.json...] [--json FILE] [--init model_init.pb] [--threads N] [--no-simd] [--no-fma]';
 
 const IOU_TYPES: IouType[] = ['bbox', 'segm', 'keypoints'];
 const FIELD: Record<IouType, string> = { bbox: 'bbox', segm: 'segmentation', keypoints: 'keypoints' };

@@ -13,7 +13,7 @@ import { parseArgv } from './args.js';
 import { ENGINE_FLAGS, engineOptions, loadWithProgress } from './common.js';
 import { Progress } from './progress.js';
 
-export const usage = 'caffe2-ts predict <model_dir | model.pb> <image | dir>... [--output out/] [--format json|png|both] [--input-format BGR|RGB] [--pad-with-mean] [--classes file] [--score-threshold 0.5] [--meta-architecture GeneralizedRCNN|RetinaNet|PanopticFPN] [--min-size N] [--max-size N] [--size-divisibility N] [--init model_init.pb] [--threads N] [--no-simd]';
+export const usage = 'caffe2-ts predict <model_dir | model.pb> <image | dir>... [--output out/] [--format json|png|both] [--input-format BGR|RGB] [--pad-with-mean] [--classes file] [--score-threshold 0.5] [--meta-architecture GeneralizedRCNN|RetinaNet|PanopticFPN] [--min-size N] [--max-size N] [--size-divisibility N] [--init model_init.pb] [--threads N] [--no-simd] [--no-fma]';
 
 export interface ImageJob { path: string; name: string }
 

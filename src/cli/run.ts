@@ -12,7 +12,7 @@ import { readTensorFile, writeNpyFile } from '../node/files.js';
 import { parseArgv } from './args.js';
 import { ENGINE_FLAGS, engineLabel, engineOptions, loadWithProgress } from './common.js';
 
-export const usage = 'caffe2-ts run <model_dir | model.pb> [--init model_init.pb] --input name=file.npy|blobs.pb... [--output dir] [--trace] [--profile] [--stop-after op|blob] [--repeat N] [--threads N] [--no-simd]';
+export const usage = 'caffe2-ts run <model_dir | model.pb> [--init model_init.pb] --input name=file.npy|blobs.pb... [--output dir] [--trace] [--profile] [--stop-after op|blob] [--repeat N] [--threads N] [--no-simd] [--no-fma]';
 
 /** A blob name as a file name: path separators and odd characters replaced. */
 export function blobFileName(name: string): string {

@@ -5,7 +5,10 @@
 // plain-threads picks the variant for whole-model tests (golden, detectron2 predict).
 import { Exec, getEngine } from '../../kernels/engine.js';
 import type { LoadOptions } from '../../src/caffe2/model.js';
-import { nodeWorkerSpawner } from '../../src/node/threads.js';
+import { enableRelaxedSimd, nodeWorkerSpawner } from '../../src/node/threads.js';
+
+// CAFFE2_TS_FMA=1: the SIMD kernels use relaxed-SIMD fused multiply-add (set before the engine starts)
+if (process.env['CAFFE2_TS_FMA'] === '1' && !enableRelaxedSimd()) throw new Error('CAFFE2_TS_FMA=1 but relaxed SIMD could not be enabled');
 
 export interface Variant {
   readonly name: string;
