@@ -8,6 +8,9 @@
 // maxCoeff leaves NaN unspecified), and +0 wins over -0. Max also runs on int8/uint8 (ONNX).
 
 import { tapHi, tapLo, type ConvGeom } from './geometry.js';
+import type { Exec } from './engine.js';
+import { HDR, type Job, type ThreadCtx } from './parallel.js';
+import { readGeom, writeGeom } from './conv.js';
 
 export type MaxPoolArray = Float32Array | Int8Array | Uint8Array;
 
@@ -118,4 +121,31 @@ export function globalAvgPool(y: Float32Array, x: Float32Array, planes: number, 
     for (let i = p * plane, e = i + plane; i < e; i++) s += x[i]!;
     y[p] = Math.fround(s) * scale;
   }
+}
+
+// ------------------------------------------------------------------ on the engine's threads
+
+// float32 max / average pooling split by planes (N·C of them): tasks are plane ranges
+const A_X = HDR, A_Y = HDR + 1, A_KIND = HDR + 2, A_PER = HDR + 3, A_G = HDR + 4;
+const args = new Float64Array(A_G + 22);
+
+function poolTask(t: ThreadCtx, a: Float64Array, task: number): void {
+  const g = readGeom(a, A_G), per = a[A_PER]!, planes = g.N * g.C;
+  const p0 = task * per, n = Math.min(per, planes - p0);
+  const Pin = g.inD * g.inH * g.inW, Pout = g.outD * g.outH * g.outW, buf = t.f32.buffer;
+  const x = new Float32Array(buf, a[A_X]! + p0 * Pin * 4, n * Pin), y = new Float32Array(buf, a[A_Y]! + p0 * Pout * 4, n * Pout);
+  const sub = { ...g, N: 1, C: n, M: n };
+  const kind = a[A_KIND]!;
+  if (kind === 0) maxPool(y, x, sub); else avgPool(y, x, sub, kind === 2);
+}
+
+export const POOL_JOB: Job = { id: 6, run: poolTask };
+
+/** maxPool / avgPool (countIncludePad) of float32 maps in the engine's memory (byte offsets), plane ranges per thread. */
+export function poolExec(ex: Exec, y: number, x: number, g: ConvGeom, max: boolean, countIncludePad = false): void {
+  const planes = g.N * g.C, tasks = Math.min(planes, 2 * ex.threads), per = Math.ceil(planes / tasks);
+  ex.header(args, 64);
+  args[A_X] = x; args[A_Y] = y; args[A_KIND] = max ? 0 : countIncludePad ? 2 : 1; args[A_PER] = per;
+  writeGeom(args, A_G, g);
+  ex.run(POOL_JOB, args, Math.ceil(planes / per));
 }

@@ -7,8 +7,13 @@ import { ArgError, NotSupportedError, ShapeError, shapeStr } from '../core/error
 import type { ValueInfo } from '../core/tensor.js';
 import { convGeom, convTransposeSizeAndPad, LEGACY_CAFFE_POOLING, type ConvGeom } from '../../kernels/geometry.js';
 import {
-  convTranspose, convTransposePackedWeightsSize, convTransposeScratchSize, packConvTransposeWeights,
+  convTranspose, convTransposeExec, convTransposePackedWeightsSize, convTransposeScratchSize, isDepthwiseTranspose, packConvTransposeWeights,
 } from '../../kernels/conv_transpose.js';
+import { EPI_RELU } from '../../kernels/gemm.js';
+import { postOps } from '../../kernels/conv.js';
+import type { EpilogueParams } from '../caffe2/fuse.js';
+import { copyIn, packOnceIn } from './prepack.js';
+import type { RunCtx } from './schema.js';
 import { arg, defineOp } from './schema.js';
 import { packOnce } from './prepack.js';
 import { checkImage, convPoolArgs, dimsFor, normalizeConvPool, pickDims, requireF32, sameDims, type ConvPoolParams, type Dims } from './conv_pool_base.js';
@@ -22,7 +27,14 @@ const args = {
 
 interface Params extends ConvPoolParams { readonly group: number; readonly adj: Dims }
 
-interface State { packed: Float32Array | null; xShape?: readonly number[]; geom?: ConvGeom }
+interface State {
+  /** Packed W_gᵀ: plain array, or byte offset in the engine's memory (-1: none), with the bias there too. */
+  packed: Float32Array | null;
+  ptr: number;
+  biasPtr: number;
+  xShape?: readonly number[];
+  geom?: ConvGeom;
+}
 
 interface Resolved { C: number; out: number[]; kernel: number[]; stride: number[]; padHead: number[] }
 
@@ -51,8 +63,23 @@ function shapes(x: readonly number[], w: readonly number[], b: readonly number[]
   return { C, out, kernel, stride, padHead };
 }
 
-export default defineOp<typeof args, Params, State>({
+/** ConvTranspose with the following Relu fused (src/caffe2/fuse.ts). */
+const convTransposeRelu = defineOp<typeof args, EpilogueParams<Params>, State>({
   type: 'ConvTranspose', category: 'Layer',
+  doc: 'ConvTranspose with the following Relu applied to its output channels as they are finished.',
+  inputs: [{ name: 'X' }, { name: 'filter' }, { name: 'bias', optional: true }],
+  outputs: [{ name: 'Y' }],
+  args,
+  infer([x, w, b], p) {
+    const r = shapes(x!.shape, w!.shape, b?.shape, p.base);
+    return [{ dtype: 'float32', shape: [x!.shape[0]!, r.C, ...r.out] }];
+  },
+  run(ctx, p) { runConvTranspose(ctx, p.base, (p.flags & EPI_RELU) !== 0); },
+});
+
+const def = defineOp<typeof args, Params, State>({
+  type: 'ConvTranspose', category: 'Layer',
+  epilogue: { residual: false, def: convTransposeRelu },
   doc: 'NCHW 2-D transposed convolution (PyTorch conv_transpose2d with output_padding = adjs).',
   inputs: [{ name: 'X' }, { name: 'filter' }, { name: 'bias', optional: true }],
   outputs: [{ name: 'Y' }],
@@ -76,32 +103,56 @@ export default defineOp<typeof args, Params, State>({
     const r = shapes(x!.shape, w!.shape, b?.shape, p);
     return [{ dtype: 'float32', shape: [x!.shape[0]!, r.C, ...r.out] }];
   },
-  prepare(ins: readonly ValueInfo[], p) {
-    const w = ins[1]!;
-    if (!w.value) return { packed: null };
-    const g = filterGeom(w.shape, p.group);
-    return { packed: packOnce(w.value, `convT/${p.group}`, convTransposePackedWeightsSize(g), (dst) => packConvTransposeWeights(dst, w.value!.data as Float32Array, g)) };
+  prepare(ins: readonly ValueInfo[], p, env) {
+    const w = ins[1]!, b = ins[2];
+    const st: State = { packed: null, ptr: -1, biasPtr: -1 };
+    if (!w.value) return st;
+    const g = filterGeom(w.shape, p.group), wd = w.value.data as Float32Array, size = convTransposePackedWeightsSize(g);
+    if (env.exec && !isDepthwiseTranspose(g)) {
+      st.ptr = packOnceIn(env.exec.arena, w.value, `convT/${p.group}`, size, (dst, off) => packConvTransposeWeights(dst, wd, g, off));
+      if (b?.value) st.biasPtr = copyIn(env.exec.arena, b.value);
+    } else st.packed = packOnce(w.value, `convT/${p.group}`, size, (dst) => packConvTransposeWeights(dst, wd, g));
+    return st;
   },
-  run(ctx, p) {
-    const x = ctx.in(0), w = ctx.in(1), b = ctx.maybe(2), st = ctx.state;
-    if (!st.geom || !sameDims(st.xShape, x.shape)) {
-      const r = shapes(x.shape, w.shape, b?.shape, p);
-      st.geom = convGeom(x.shape[0]!, r.C, x.shape[1]!, p.group, x.shape.slice(2), r.out, r.kernel, r.stride, [1, 1], r.padHead);
-      st.xShape = x.shape;
-    }
-    const g = st.geom, y = ctx.out(0);
-    if (g.N === 0) return;
-    let packed = st.packed;
-    if (!packed) {
-      packed = ctx.scratch('f32', convTransposePackedWeightsSize(g), 1);
-      packConvTransposeWeights(packed, w.data as Float32Array, g);
-    }
-    convTranspose(y.data as Float32Array, x.data as Float32Array, w.data as Float32Array, packed, (b?.data as Float32Array | undefined) ?? null,
-      g, ctx.scratch('f32', convTransposeScratchSize(g)));
-  },
+  run(ctx, p) { runConvTranspose(ctx, p, false); },
 });
+
+
+function runConvTranspose(ctx: RunCtx<State>, p: Params, relu: boolean): void {
+  const x = ctx.in(0), w = ctx.in(1), b = ctx.maybe(2), st = ctx.state;
+  if (!st.geom || !sameDims(st.xShape, x.shape)) {
+    const r = shapes(x.shape, w.shape, b?.shape, p);
+    st.geom = convGeom(x.shape[0]!, r.C, x.shape[1]!, p.group, x.shape.slice(2), r.out, r.kernel, r.stride, [1, 1], r.padHead);
+    st.xShape = x.shape;
+  }
+  const g = st.geom, y = ctx.out(0);
+  if (g.N === 0) return;
+  const ex = ctx.exec, yd = y.data as Float32Array;
+  if (ex && !isDepthwiseTranspose(g)) {
+    let wp = st.ptr;
+    if (wp < 0) {
+      wp = ex.engine.stagingRegion(4, convTransposePackedWeightsSize(g) * 4);
+      packConvTransposeWeights(ex.arena.f32(), w.data as Float32Array, g, wp / 4);
+    }
+    const bp = b ? (st.biasPtr >= 0 ? st.biasPtr : ex.stageIn(b.data as Float32Array, 3)) : -1;
+    const xp = ex.stageIn(x.data as Float32Array, 0), yp = ex.outPtr(yd, 1);
+    convTransposeExec(ex, yp, xp, wp, bp, g, relu);
+    ex.stageOut(yd, yp);
+    return;
+  }
+  let packed = st.packed;
+  if (!packed) {
+    packed = ctx.scratch('f32', convTransposePackedWeightsSize(g), 1);
+    packConvTransposeWeights(packed, w.data as Float32Array, g);
+  }
+  convTranspose(yd, x.data as Float32Array, w.data as Float32Array, packed, (b?.data as Float32Array | undefined) ?? null,
+    g, ctx.scratch('f32', convTransposeScratchSize(g)));
+  if (relu) postOps(yd, EPI_RELU, null);
+}
 
 /** What packing needs: M (X channels), C, G and the kernel, from the filter alone. */
 function filterGeom(w: readonly number[], G: number): ConvGeom {
   return convGeom(0, w[1]! * G, w[0]!, G, [1, 1], [1, 1], w.slice(2), [1, 1], [1, 1], [0, 0]);
 }
+
+export default def;

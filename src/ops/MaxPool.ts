@@ -2,7 +2,7 @@
 // clipped to the input (padding never wins); global_pooling takes the whole plane. NaN propagates.
 // float32, and int8/uint8 as an extension (ONNX MaxPool takes them; Caffe2 registered float).
 
-import { globalMaxPool, maxPool, type MaxPoolArray } from '../../kernels/pool.js';
+import { globalMaxPool, maxPool, poolExec, type MaxPoolArray } from '../../kernels/pool.js';
 import { defineOp } from './schema.js';
 import { normalizePool, poolArgs, poolGeom, poolInfer, type PoolParams, type PoolState } from './pool_util.js';
 
@@ -18,7 +18,9 @@ export default defineOp<typeof poolArgs, PoolParams, PoolState>({
   run(ctx, p) {
     const x = ctx.in(0), y = ctx.out(0).data as MaxPoolArray, xd = x.data as MaxPoolArray;
     const g = poolGeom(ctx.state, x.shape, p);
+    const ex = ctx.exec, yp = ex && ex.threads > 1 && y instanceof Float32Array ? ex.arena.ptrOf(y) : -1, xp = yp >= 0 ? ex!.arena.ptrOf(xd) : -1;
     if (p.global) globalMaxPool(y, xd, g.N * g.C, g.inD * g.inH * g.inW);
+    else if (xp >= 0 && g.N * g.C > 1) poolExec(ex!, yp, xp, g, true);
     else maxPool(y, xd, g);
   },
 });

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { conv, convExec, convPackedWeightsSize, convScratchSize, isDepthwise, packConvWeights } from '../../kernels/conv.js';
 import { EPI_RELU, EPI_RESIDUAL } from '../../kernels/gemm.js';
 import {
-  convTranspose, convTransposePackedWeightsSize, convTransposeScratchSize, packConvTransposeWeights,
+  convTranspose, convTransposeExec, convTransposePackedWeightsSize, convTransposeScratchSize, isDepthwiseTranspose, packConvTransposeWeights,
 } from '../../kernels/conv_transpose.js';
 import {
   computeSizeAndPad, convGeom, convTransposeSizeAndPad, LEGACY_CAFFE_POOLING, LEGACY_NOTSET, LEGACY_SAME, LEGACY_VALID, type ConvGeom,
@@ -293,6 +293,29 @@ test('property: convTranspose == reference (groups, depthwise, strides, pads, ad
     assert.not.ok(msg, `${JSON.stringify(g)}: ${msg}`);
   }), { numRuns: 200 });
 });
+
+for (const v of kernelVariants().filter((x) => x.exec)) {
+  test(`property [${v.name}]: convTranspose on the engine (channel-block tasks), with ReLU, == reference`, () => {
+    fc.assert(fc.property(convTransposeCases, fc.boolean(), ({ g, bias, seed: s }, relu) => {
+      if (isDepthwiseTranspose(g)) return; // the engine leaves it to the direct kernel
+      const x = seededFloats(g.N * g.M * g.inH * g.inW, s);
+      const w = seededFloats(g.M * (g.C / g.G) * g.kH * g.kW, s + 1);
+      const b = bias ? seededFloats(g.C, s + 2) : null;
+      const ny = g.N * g.C * g.outH * g.outW;
+      const want = new Float32Array(ny).fill(NaN);
+      convTransposeRef(want, x, w, new Float32Array(0), b, g);
+      if (relu) for (let i = 0; i < ny; i++) if (!(want[i]! > 0)) want[i] = 0;
+      const packed = new Float32Array(convTransposePackedWeightsSize(g));
+      packConvTransposeWeights(packed, w, g);
+      const hx = toHeap(x), hw = toHeap(packed), hb = b ? toHeap(b) : -1, hy = toHeap(new Float32Array(ny).fill(NaN));
+      convTransposeExec(v.exec!, hy, hx, hw, hb, g, relu);
+      const got = fromHeap(hy, ny);
+      freeHeap([hx, x.length], [hw, packed.length], [hy, ny], ...(b ? [[hb, b.length] as [number, number]] : []));
+      const msg = closeArrays(got, want, TOL.conv);
+      assert.not.ok(msg, `${JSON.stringify(g)} relu=${relu}: ${msg}`);
+    }), { numRuns: 150 });
+  });
+}
 
 test('property: the Conv op (args -> plan -> run) == reference kernel on the same geometry', () => {
   fc.assert(fc.property(convCases, ({ g, bias, seed: s }) => {

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { computeSizeAndPad, convGeom, LEGACY_CAFFE_POOLING, LEGACY_NOTSET, LEGACY_SAME, LEGACY_VALID, type ConvGeom } from '../../kernels/geometry.js';
-import { avgPool, globalAvgPool, globalMaxPool, maxPool, maxPoolWithIndex } from '../../kernels/pool.js';
+import { avgPool, globalAvgPool, globalMaxPool, maxPool, maxPoolWithIndex, poolExec } from '../../kernels/pool.js';
+import { freeHeap, fromHeap, kernelVariants, toHeap } from '../helpers/variants.js';
 import * as ref from '../../kernels/reference/pool.js';
 import { closeArrays, TOL } from '../helpers/close.js';
 import { seededFloats, seed } from '../helpers/arb.js';
@@ -111,6 +112,21 @@ test('property: max/avg pooling == reference (1-3 D, every legacy_pad mode, dila
     assert.not.ok(msg, `${kind} ${JSON.stringify(g)}: ${msg}`);
   }), { numRuns: 300 });
 });
+
+for (const v of kernelVariants().filter((x) => x.exec && x.exec.threads > 1)) {
+  test(`property [${v.name}]: pooling split by planes across threads == one thread, bit for bit`, () => {
+    fc.assert(fc.property(poolCases, ({ g, kind, seed: s }) => {
+      const x = seededFloats(g.N * g.C * g.inD * g.inH * g.inW, s, -3, 3);
+      const ny = g.N * g.C * g.outD * g.outH * g.outW;
+      const hx = toHeap(x), hy = toHeap(new Float32Array(ny).fill(NaN));
+      poolExec(v.exec!, hy, hx, g, kind === 'max', kind === 'avgpad');
+      const got = fromHeap(hy, ny);
+      freeHeap([hx, x.length], [hy, ny]);
+      const msg = closeArrays(got, pool(kind, g, x, 'fast'), TOL.exact);
+      assert.not.ok(msg, `${kind} ${JSON.stringify(g)}: ${msg}`);
+    }), { numRuns: 200 });
+  });
+}
 
 test('MaxPoolWithIndex: first of equal maxima, -FLT_MAX and -1 where nothing beats it (NaN, -inf)', () => {
   const g = convGeom(1, 1, 1, 1, [2, 3], [1, 2], [2, 2], [1, 1], [1, 1], [0, 0]);
