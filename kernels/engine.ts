@@ -39,9 +39,9 @@ export class Engine {
     this.memory = memory;
     this.shared = shared;
     this.arena = new Arena(memory, shared, CONTROL_BYTES);
-    const f = simdFeatures();
-    this.module = f.simd ? simdModule(shared, f.relaxed) : null;
-    this.fma = !!this.module && f.relaxed;
+    const f = simdFeatures(), fma = f.relaxed && fmaWanted;
+    this.module = f.simd ? simdModule(shared, fma) : null;
+    this.fma = !!this.module && fma;
     this.main = new ThreadCtx(0, memory, this.module ? instantiateSimd(this.module, memory) : null);
     this.dispatcher = shared ? new Dispatcher(memory, 0) : null;
   }
@@ -91,6 +91,22 @@ export class Engine {
 }
 
 let defaultEngine: Engine | undefined;
+let fmaWanted = true;
+
+/**
+ * Whether the GEMM may use relaxed SIMD's fused multiply-add where the platform has it (default:
+ * yes; Chrome has it, Node with enableRelaxedSimd()). FMA rounds once per step instead of twice,
+ * so results differ from a platform without it in the last bits; turn it off to get the same bits
+ * everywhere. Decided before the process-wide engine starts (the first model load); returns
+ * whether the engine uses FMA, or will where the platform has it.
+ */
+export function setFma(on: boolean): boolean {
+  if (defaultEngine && defaultEngine.fma !== (on && !!defaultEngine.module && simdFeatures().relaxed)) {
+    throw new Error(`setFma(${on}): the kernel engine already started ${defaultEngine.fma ? 'with' : 'without'} FMA; call it before loading the first model`);
+  }
+  fmaWanted = on;
+  return on && simdFeatures().relaxed;
+}
 
 /** True once the process-wide engine exists (its SIMD module is compiled then). */
 export function engineStarted(): boolean {

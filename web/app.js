@@ -1,6 +1,7 @@
 // The demo page: picks an image and a model, asks the worker (worker.js) to run detection, and
 // draws the result (draw.js). One request runs at a time; the page stays usable meanwhile.
-// URL parameters: ?decoder=browser|caffe2-ts  ?image=<sample file name>|none
+// URL parameters: ?decoder=browser|caffe2-ts  ?image=<sample file name>|none  ?threads=N  ?fma=0
+// (the last two are read by the worker, which gets the page's query string)
 // State for scripts and tests: document.body.dataset.state and window.demo.
 import { classColor, drawResult, shownInstances } from './draw.js';
 
@@ -17,7 +18,7 @@ function setState(s) {
 
 // ---- the worker, as promises -------------------------------------------------------------
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const worker = new Worker(new URL(`./worker.js${location.search}`, import.meta.url), { type: 'module' });
 const pending = new Map();
 let nextId = 1;
 let markReady, failStart, workerFailed;
@@ -108,6 +109,7 @@ function showModel(m) {
       <dt>architecture</dt><dd>${esc(m.metaArchitecture)}${src('metaArchitecture')}</dd>
       <dt>input</dt><dd>${esc(m.inputFormat)}${src('inputFormat')}, short side ${m.minSize}${src('minSize')}, long ≤ ${m.maxSize}</dd>
       <dt>graph</dt><dd>${m.ops} ops, loaded in ${ms(m.loadMs)}</dd>
+      <dt>kernels</dt><dd id="kernels">${esc(m.kernels)}</dd>
     </dl>
     <div class="chips">${classes}</div>
     ${m.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}`;

@@ -1,7 +1,17 @@
 // The detection worker: holds one caffe2-ts Detectron2Predictor and runs it off the page's main
 // thread. Requests are {id, op, ...args}; each gets one reply {id, ok: true, value} or
 // {id, ok: false, error: {name, message}}. Buffers in replies are transferred, not copied.
-import { Detectron2Predictor, InputError, convertOnnx, decodeImage, encodeNetDef, loadCaffe2Model } from './caffe2-ts.js';
+import {
+  Detectron2Predictor, InputError, browserThreads, convertOnnx, decodeImage, encodeNetDef, loadCaffe2Model, setFma, webWorkerSpawner,
+} from './caffe2-ts.js';
+
+// The page's URL parameters reach us through our own URL: ?threads=N (default: every core when
+// the page is cross-origin isolated), ?fma=0 (plain SIMD multiply and add: the same bits as Node
+// without relaxed SIMD; FMA is on by default where the browser has relaxed SIMD).
+const params = new URL(self.location.href).searchParams;
+setFma(params.get('fma') !== '0');
+const threads = Math.max(1, Math.min(browserThreads(), Number(params.get('threads')) || Infinity));
+const engine = { threads, spawnWorker: webWorkerSpawner(new URL('./kernel_worker.js', import.meta.url)) };
 
 /** @type {Detectron2Predictor | undefined} */
 let predictor;
@@ -51,10 +61,10 @@ function load({ files, label }) {
   const f = pickModelFiles(files);
   let model, converted = false;
   if (f.predict) {
-    model = loadCaffe2Model(netBytes(f.predict), f.init && netBytes(f.init), { predictFile: f.predict.name, ...(f.init ? { initFile: f.init.name } : {}) });
+    model = loadCaffe2Model(netBytes(f.predict), f.init && netBytes(f.init), { ...engine, predictFile: f.predict.name, ...(f.init ? { initFile: f.init.name } : {}) });
   } else {
     const r = convertOnnx(new Uint8Array(f.onnx.bytes), { file: f.onnx.name, noPlan: true, ...(f.config ? { config: text(f.config), configFile: f.config.name } : {}) });
-    model = loadCaffe2Model(encodeNetDef(r.predictNet), encodeNetDef(r.initNet), { predictFile: 'model.pb', initFile: 'model_init.pb' });
+    model = loadCaffe2Model(encodeNetDef(r.predictNet), encodeNetDef(r.initNet), { ...engine, predictFile: 'model.pb', initFile: 'model_init.pb' });
     converted = true;
   }
   const p = new Detectron2Predictor(model, f.classes ? { thingClasses: readClasses(f.classes) } : {});
@@ -68,6 +78,7 @@ function load({ files, label }) {
       files: [f.predict, f.init, f.onnx, f.config, f.classes].filter(Boolean).map((x) => x.name),
       converted,
       ops: model.predictNet.op.length,
+      kernels: `${model.exec?.simd ? `WASM SIMD${model.exec.engine.fma ? ' (FMA)' : ''}` : 'plain TypeScript'}, ${model.exec?.threads ?? 1} thread${(model.exec?.threads ?? 1) === 1 ? '' : 's'}`,
       metaArchitecture: s.metaArchitecture,
       inputFormat: s.inputFormat, minSize: s.minSize, maxSize: s.maxSize, sizeDivisibility: s.sizeDivisibility,
       classes: p.thingClasses ?? null,

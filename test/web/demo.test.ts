@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -102,9 +102,17 @@ function assertSameResult(got: PageResult, want: ReturnType<Detectron2Predictor[
   assert.equal(got.json, JSON.parse(JSON.stringify(want)));
 }
 
+/**
+ * The page's kernel settings for bit-exact comparisons with this process: FMA as the Node engine
+ * has it (the page defaults to FMA where Chromium has relaxed SIMD, Node only with the flag), and
+ * every core (threads split outputs, never sums, so any count gives the same bits).
+ */
+const exactQuery = (p: Detectron2Predictor) => `fma=${p.model.exec?.engine.fma ? 1 : 0}`;
+const kernelsShown = (page: Page) => page.locator('#kernels').innerText();
+
 test('Chromium: the sample image decoded by caffe2-ts gives the Node detections; the page stays responsive', async () => {
   const { url, page, pageErrors, predictor } = await setup();
-  await page.goto(`${url}?decoder=caffe2-ts&image=${SAMPLE}`);
+  await page.goto(`${url}?decoder=caffe2-ts&image=${SAMPLE}&${exactQuery(predictor)}`);
   // While the worker computes, the main thread keeps ticking the elapsed time.
   await page.waitForFunction(() => ['running', 'done', 'error'].includes(document.body.dataset.state!), undefined, { timeout: RUN_TIMEOUT });
   await page.evaluate(() => {
@@ -135,8 +143,37 @@ test('Chromium: the sample image decoded by caffe2-ts gives the Node detections;
   assert.ok(row.endsWith(`\t${area}`), `the top row ends with its mask area ${area}: ${JSON.stringify(row)}`);
   assert.match(await page.locator('#status').innerText(), /net \d/);
   assert.ok(await page.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function'), 'COOP/COEP: the page is cross-origin isolated');
+  // every core: Web Workers on the shared memory
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.is(await kernelsShown(page), `WASM SIMD${predictor.model.exec?.engine.fma ? ' (FMA)' : ''}, ${cores} thread${cores === 1 ? '' : 's'}`);
   assert.equal(pageErrors, []);
   await page.screenshot({ path: join(OUT, 'demo.png'), fullPage: true });
+});
+
+test('Chromium: the page as a visitor opens it (FMA where the browser has relaxed SIMD, every core) agrees with Node to float rounding', async () => {
+  const { url, browser, predictor } = await setup();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await page.goto(`${url}?decoder=caffe2-ts&image=${SAMPLE}`);
+    assert.is(await settled(page, `${SAMPLE} (default kernels)`), 'done', await pageError(page));
+    const relaxed = await page.evaluate(() => WebAssembly.validate(new Uint8Array([
+      0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0, 253, 12, ...new Array(16).fill(0), 253, 12,
+      ...new Array(16).fill(0), 253, 12, ...new Array(16).fill(0), 253, 133, 2, 11,
+    ])));
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    assert.is(await kernelsShown(page), `WASM SIMD${relaxed ? ' (FMA)' : ''}, ${cores} thread${cores === 1 ? '' : 's'}`);
+    const g = (await lastResult(page)).json.instances;
+    const w = predictor.toJson(predictor.predict(decodeImage(new Uint8Array(readFileSync(resolve(ROOT, 'samples/demo/images', SAMPLE))), SAMPLE), SAMPLE).result).instances;
+    assert.is(g.num_instances, w.num_instances, 'detection count');
+    assert.equal(g.pred_classes, w.pred_classes, 'classes');
+    for (let i = 0; i < w.num_instances; i++) {
+      const d = Math.max(...w.pred_boxes[i]!.map((v, k) => Math.abs(v - g.pred_boxes[i]![k]!)));
+      assert.ok(d < 1e-3, `box #${i} within 1e-3 px of Node's (${d})`);
+      assert.ok(Math.abs(g.scores[i]! - w.scores[i]!) < 1e-5, `score #${i}: ${g.scores[i]} vs ${w.scores[i]}`);
+    }
+  } finally {
+    await page.close();
+  }
 });
 
 test('Chromium: the browser\'s own decoder (createImageBitmap -> RGBA) gives the Node detections on its pixels', async () => {
