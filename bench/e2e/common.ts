@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Our runtime's knobs as the bench names them; mapped to runtime options in ours_child.ts. */
-export interface Variant { threads: number; simd: boolean }
+export interface Variant { threads: number; simd: boolean; /** relaxed-SIMD FMA (the CLI's default) */ fma?: boolean }
 
 export interface OursSpec {
   kind: 'ours';

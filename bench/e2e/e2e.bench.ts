@@ -5,13 +5,15 @@
 // 320x448. Every measurement is a fresh child process (peak RSS of one run; the peers never share
 // a process). Prepares weights, conversion and peer models first (cached under .cache/).
 //
-// usage: npm run bench:e2e -- [--model big,golden] [--threads 1,2] [--ours simd:1,simd:2,plain:1]
+// usage: npm run bench:e2e -- [--model big,golden] [--threads 1,2] [--ours fma:1,fma:2,simd:2,plain:1]
 //          [--runs N] [--score-thresh X] [--peers ort-web,ort-node | --no-peers]
 //          [--only whole,backbone] [--quick] [--verbose] [--markdown]
 //   --threads         thread counts of the peers (and of ours unless --ours is given)
-//   --ours            our variants: simd:N (WebAssembly SIMD kernels, N threads), plain:N (plain
-//                     TypeScript kernels); default: simd at every --threads count, plus plain:1 on
-//                     the golden model (on the big one plain TS takes minutes a run)
+//   --ours            our variants: fma:N (WebAssembly SIMD kernels with relaxed-SIMD FMA, the
+//                     CLI's default, N threads), simd:N (SIMD without FMA: the library's default
+//                     in Node), plain:N (plain TypeScript kernels); default: fma at every --threads
+//                     count, simd at the largest, plus plain:1 on the golden model (on the big one
+//                     plain TS takes minutes a run)
 //   --score-thresh X  also runs the whole net with BoxWithNMSLimit's score_thresh lowered to X
 //                     (patched in the loaded net), so the mask head sees a full set of detections
 //                     (default 0.001: with the big model's random weights, 0.05 leaves about 30 of
@@ -30,7 +32,7 @@ import { fmt, table as plainTable } from '../kernels/bench_util.js';
 import { runChild, type ChildAnswer, type Result, type Sample, type Spec, type Variant } from './common.js';
 import type { Prepared } from './prepare.js';
 
-interface Row { label: string; part: 'whole' | 'backbone'; runtime: string; threads: number; simd?: boolean; lowered?: boolean; spec: Spec; answer?: ChildAnswer }
+interface Row { label: string; part: 'whole' | 'backbone'; runtime: string; threads: number; simd?: boolean; fma?: boolean; lowered?: boolean; spec: Spec; answer?: ChildAnswer }
 
 function opt(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,13 +59,14 @@ const parts = list('only', 'whole,backbone');
 const scoreThresh = opt('score-thresh') === 'off' ? undefined : Number(opt('score-thresh') ?? 0.001);
 if (scoreThresh !== undefined && !(scoreThresh >= 0 && scoreThresh < 1)) throw new Error(`--score-thresh is in [0, 1) or off, got '${opt('score-thresh')}'`);
 const runsFor = (m: string): number => (opt('runs') !== undefined ? Number(opt('runs')) : quick ? 1 : m === 'big' ? 2 : 5);
-/** Our variants for a model: --ours, else SIMD at every thread count (plus plain TS on one thread for the small model). */
-const variantsFor = (model: string): Variant[] => (opt('ours') !== undefined ? list('ours', '') : [...threads.map((t) => `simd:${t}`), ...(model === 'big' ? [] : ['plain:1'])]).map((v) => {
-  const m = /^(simd|plain):(\d+)$/.exec(v);
-  if (!m) throw new Error(`--ours takes simd:N or plain:N, got '${v}'`);
-  return { simd: m[1] === 'simd', threads: Number(m[2]) };
+/** Our variants for a model: --ours, else FMA at every thread count, SIMD without FMA at the most (plus plain TS on one thread for the small model). */
+const defaultOurs = (model: string): string[] => [...threads.map((t) => `fma:${t}`), `simd:${Math.max(...threads)}`, ...(model === 'big' ? [] : ['plain:1'])];
+const variantsFor = (model: string): Variant[] => (opt('ours') !== undefined ? list('ours', '') : defaultOurs(model)).map((v) => {
+  const m = /^(fma|simd|plain):(\d+)$/.exec(v);
+  if (!m) throw new Error(`--ours takes fma:N, simd:N or plain:N, got '${v}'`);
+  return { simd: m[1] !== 'plain', fma: m[1] === 'fma', threads: Number(m[2]) };
 });
-const vname = (v: Variant): string => `${v.simd ? 'simd' : 'plain'}, ${v.threads} thr`;
+const vname = (v: Variant): string => `${v.fma ? 'simd+fma' : v.simd ? 'simd' : 'plain'}, ${v.threads} thr`;
 
 const s = (ms: number | undefined): string => fmt(ms === undefined ? undefined : ms / 1000, ms !== undefined && ms < 10_000 ? 3 : 2);
 const mb = (b: number | undefined): string => fmt(b === undefined ? undefined : b / 1e6, 0);
@@ -76,15 +79,15 @@ function rowsFor(p: Prepared): Row[] {
   const sample = [...p.rpnOutputs, ...p.features];
   for (const v of variantsFor(p.name)) {
     if (parts.includes('whole')) {
-      rows.push({ label: `ours: whole Mask R-CNN (image -> detections), ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads, simd: v.simd,
+      rows.push({ label: `ours: whole Mask R-CNN (image -> detections), ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads, simd: v.simd, fma: !!v.fma,
         spec: { kind: 'ours', modelDir: p.modelDir, mode: 'full', image: p.image, variant: v, runs } });
       if (scoreThresh !== undefined) {
-        rows.push({ label: `ours: whole, score_thresh ${scoreThresh}, ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads, simd: v.simd, lowered: true,
+        rows.push({ label: `ours: whole, score_thresh ${scoreThresh}, ${vname(v)}`, part: 'whole', runtime: 'ours', threads: v.threads, simd: v.simd, fma: !!v.fma, lowered: true,
           spec: { kind: 'ours', modelDir: p.modelDir, mode: 'full', image: p.image, variant: v, runs, scoreThresh } });
       }
     }
     if (parts.includes('backbone')) {
-      rows.push({ label: `ours: backbone part, ${vname(v)}`, part: 'backbone', runtime: 'ours', threads: v.threads, simd: v.simd,
+      rows.push({ label: `ours: backbone part, ${vname(v)}`, part: 'backbone', runtime: 'ours', threads: v.threads, simd: v.simd, fma: !!v.fma,
         spec: { kind: 'ours', modelDir: p.modelDir, mode: 'backbone', data: p.data, imInfo: p.imInfo, variant: v, runs, sample, outputs: sample } });
     }
   }
@@ -129,19 +132,21 @@ function report(p: Prepared, rows: Row[]): void {
   const wholes = ok.filter((r) => r.runtime === 'ours' && r.part === 'whole');
   const oursB = ok.filter((r) => r.runtime === 'ours' && r.part === 'backbone');
   const peers = ok.filter((r) => r.runtime !== 'ours');
-  // thread for thread: our fastest kernels (SIMD if it ran, else plain) against each peer
-  const pick = (rs: Row[], t: number): Row | undefined => rs.filter((r) => r.threads === t && !r.lowered).sort((a, b) => Number(!!b.simd) - Number(!!a.simd))[0];
+  // thread for thread, against each peer
+  // our fastest kernels that ran: FMA, then SIMD, then plain
+  const rank = (r: Row): number => (r.fma ? 2 : r.simd ? 1 : 0);
+  const pick = (rs: Row[], t: number, lowered = false): Row | undefined => rs.filter((r) => r.threads === t && !!r.lowered === lowered).sort((a, b) => rank(b) - rank(a))[0];
   const sec = (r: Row | undefined): number | undefined => (r ? best(r.answer!.result!).wallMs : undefined);
   const ratio = (a: number | undefined, b: number | undefined): string => fmt(a !== undefined && b !== undefined ? a / b : undefined, 3);
   if (peers.length) {
-    console.log('\nheadline, thread for thread (ratio = peer s / our s; above 1 = ours faster; ours = SIMD kernels where they ran):');
+    console.log('\nheadline, thread for thread (ratio = peer s / our s; above 1 = ours faster; ours = SIMD+FMA kernels where they ran):');
     const low = wholes.some((r) => r.lowered);
     const lowName = `whole@${scoreThresh}`;
     table(['threads', 'ours whole s', 'ours backbone s', 'ort-web backbone s', 'ort-node backbone s', 'whole vs ort-web', 'whole vs ort-node', 'backbone vs ort-web', 'backbone vs ort-node',
       ...(low ? [`ours ${lowName} s`, `${lowName} vs ort-web`, `${lowName} vs ort-node`] : [])],
     threads.map((t) => {
       const w = sec(pick(wholes, t)), b = sec(pick(oursB, t));
-      const l = sec(wholes.filter((r) => r.threads === t && r.lowered).sort((a, b2) => Number(!!b2.simd) - Number(!!a.simd))[0]);
+      const l = sec(pick(wholes, t, true));
       const web = sec(peers.find((q) => q.runtime === 'ort-web' && q.threads === t)), node = sec(peers.find((q) => q.runtime === 'ort-node' && q.threads === t));
       return [String(t), s(w), s(b), s(web), s(node), ratio(web, w), ratio(node, w), ratio(web, b), ratio(node, b), ...(low ? [s(l), ratio(web, l), ratio(node, l)] : [])];
     }));

@@ -12,7 +12,7 @@ import type { Tensor } from '../../src/core/tensor.js';
 import { Detectron2Predictor } from '../../src/detectron2/api.js';
 import { decodeImage } from '../../src/detectron2/decode.js';
 import { readNetDef, readNpyFile } from '../../src/node/files.js';
-import { nodeWorkerSpawner } from '../../src/node/threads.js';
+import { enableRelaxedSimd, nodeWorkerSpawner } from '../../src/node/threads.js';
 import { defaultRegistry } from '../../src/ops/index.js';
 import type { NetDef } from '../../src/proto/caffe2.js';
 import { answer, maxRss, osThreads, sampleOf, timed, type OursSpec, type Result, type RunTime, type Sample, type Variant } from './common.js';
@@ -24,10 +24,11 @@ export function runtimeOptions(v: Variant): Partial<LoadOptions> {
 
 /** What the loaded model really runs on (model.exec), or why it cannot run the variant. */
 function checkVariant(model: Caffe2Model, v: Variant): { note: string } | { skip: string } {
-  const simd = model.exec?.simd ?? false, threads = model.exec?.threads ?? 1;
+  const simd = model.exec?.simd ?? false, threads = model.exec?.threads ?? 1, fma = simd && !!model.exec?.engine.fma;
   if (simd !== v.simd) return { skip: v.simd ? 'no WebAssembly SIMD here' : 'SIMD cannot be switched off' };
+  if (fma !== !!v.fma) return { skip: v.fma ? 'no relaxed SIMD here' : 'FMA is on' };
   if (threads !== v.threads) return { skip: `asked for ${v.threads} threads, the engine has ${threads}` };
-  return { note: `${simd ? 'WASM SIMD' : 'plain TS'} kernels, ${threads} thread${threads > 1 ? 's' : ''}` };
+  return { note: `${simd ? `WASM SIMD${fma ? ' (FMA)' : ''}` : 'plain TS'} kernels, ${threads} thread${threads > 1 ? 's' : ''}` };
 }
 
 /** Multiply-adds x2 of the dense ops in one run, from the op events' shapes (fused ops, e.g. 'Conv+Relu', count as their first op). */
@@ -85,6 +86,7 @@ function gitCommit(): string | undefined {
 
 async function main(spec: OursSpec): Promise<void> {
   const loadOpts = runtimeOptions(spec.variant);
+  if (spec.variant.fma) enableRelaxedSimd(); // as the CLI does unless --no-fma
   const [model, load] = await timed(() => {
     const predict = readNetDef(join(spec.modelDir, 'model.pb'));
     const init = readNetDef(join(spec.modelDir, 'model_init.pb'));
