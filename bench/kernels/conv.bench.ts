@@ -10,7 +10,7 @@
 import { conv, convExec, convPackedWeightsSize, convScratchSize, packConvWeights } from '../../kernels/conv.js';
 import { convWinogradExec, packWinogradWeights, winogradEligible, winogradWeightsSize } from '../../kernels/winograd.js';
 import {
-  convTranspose, convTransposePackedWeightsSize, convTransposeScratchSize, packConvTransposeWeights,
+  convTranspose, convTransposeExec, convTransposePackedWeightsSize, convTransposeScratchSize, isDepthwiseTranspose, packConvTransposeWeights,
 } from '../../kernels/conv_transpose.js';
 import { getEngine } from '../../kernels/engine.js';
 import { convGeom, type ConvGeom } from '../../kernels/geometry.js';
@@ -38,13 +38,13 @@ function crop(s: ConvShape, target: number): ConvShape {
   return { ...one, H: Math.max(s.k + s.s, Math.round(s.H * r)), W: Math.max(s.k + s.s, Math.round(s.W * r)) };
 }
 
-/** GFLOP/s of one variant on shape s (the plain kernels and ConvTranspose: plain arrays). */
+/** GFLOP/s of one variant on shape s (the plain kernels on plain arrays; the engine's as the ops call them). */
 async function rate(v: OurVariant, s0: ConvShape): Promise<number> {
   const s = v.exec ? s0 : crop(s0, 1.5e9);
   const g = geomOf(s), [oh, ow] = convOut(s), flops = convFlops(s);
   const x = seeded(s.N * s.C * s.H * s.W, 1), w = seeded(s.M * s.C * s.k * s.k, 2, 0.1), b = seeded(s.M, 3);
   const ny = s.N * s.M * oh * ow;
-  if (!v.exec || s.transpose) {
+  if (!v.exec || (s.transpose && isDepthwiseTranspose(g))) {
     const y = new Float32Array(ny);
     const packed = new Float32Array(s.transpose ? convTransposePackedWeightsSize(g) : convPackedWeightsSize(g));
     if (s.transpose) packConvTransposeWeights(packed, w, g); else packConvWeights(packed, w, g);
@@ -52,9 +52,18 @@ async function rate(v: OurVariant, s0: ConvShape): Promise<number> {
     const run = s.transpose ? convTranspose : conv;
     return gflops(flops, await bestMs(() => run(y, x, w, packed, b, g, scratch), 1000, 1, 5));
   }
+  const ex = v.exec, arena = getEngine().arena;
+  if (s.transpose) {
+    const size = convTransposePackedWeightsSize(g), hw = heapAlloc(size);
+    packConvTransposeWeights(arena.f32(), w, g, hw / 4);
+    const hx = heapCopy(x), hb = heapCopy(b), hy = heapAlloc(ny);
+    const ms = await bestMs(() => convTransposeExec(ex, hy, hx, hw, hb, g), 1500, 2, 8, v.threads > 1);
+    arena.free(hw, size * 4); arena.free(hx, x.byteLength); arena.free(hb, b.byteLength); arena.free(hy, ny * 4);
+    return gflops(flops, ms);
+  }
   // the op's choice: Winograd F(2x2,3x3) for 3x3 stride-1 convs with SIMD, else im2col / 1x1 GEMM
-  const ex = v.exec, wino = ex.simd && winogradEligible(g);
-  const arena = getEngine().arena, size = wino ? winogradWeightsSize(g.M, g.C) : convPackedWeightsSize(g);
+  const wino = ex.simd && winogradEligible(g);
+  const size = wino ? winogradWeightsSize(g.M, g.C) : convPackedWeightsSize(g);
   const hw = heapAlloc(size);
   if (wino) packWinogradWeights(arena.f32(), hw / 4, w, g.M, g.C); else packConvWeights(arena.f32(), w, g, hw / 4);
   const hx = heapCopy(x), hb = heapCopy(b), hy = heapAlloc(ny);

@@ -12,10 +12,8 @@ import {
 import { EPI_RELU } from '../../kernels/gemm.js';
 import { postOps } from '../../kernels/conv.js';
 import type { EpilogueParams } from '../caffe2/fuse.js';
-import { copyIn, packOnceIn } from './prepack.js';
-import type { RunCtx } from './schema.js';
-import { arg, defineOp } from './schema.js';
-import { packOnce } from './prepack.js';
+import { copyIn, packOnce, packOnceIn } from './prepack.js';
+import { arg, defineOp, type RunCtx } from './schema.js';
 import { checkImage, convPoolArgs, dimsFor, normalizeConvPool, pickDims, requireF32, sameDims, type ConvPoolParams, type Dims } from './conv_pool_base.js';
 
 const args = {
@@ -116,7 +114,6 @@ const def = defineOp<typeof args, Params, State>({
   },
   run(ctx, p) { runConvTranspose(ctx, p, false); },
 });
-
 
 function runConvTranspose(ctx: RunCtx<State>, p: Params, relu: boolean): void {
   const x = ctx.in(0), w = ctx.in(1), b = ctx.maybe(2), st = ctx.state;

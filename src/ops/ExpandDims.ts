@@ -4,10 +4,8 @@
 // Unsqueeze-13 axes fed at run time); there a negative dim counts from the end of the output.
 
 import { ShapeError, shapeStr } from '../core/errors.js';
-import type { Tensor, ValueInfo } from '../core/tensor.js';
-import { arg, defineOp } from './schema.js';
-import { dimsInput, normalizeDimsSource, type DimsParams } from './Squeeze.js';
-import { viewAs } from './tensor_util.js';
+import type { ValueInfo } from '../core/tensor.js';
+import { dimsInput, dimsViewOp, type DimsParams } from './Squeeze.js';
 
 function expanded(x: readonly number[], dims: readonly number[]): number[] {
   const last = dims[dims.length - 1]!;
@@ -26,20 +24,4 @@ function outShape(ins: readonly ValueInfo[], p: DimsParams): number[] {
   return d.dims ? expanded(x, d.dims) : new Array<number>(x.length + d.count).fill(-1);
 }
 
-export default defineOp({
-  type: 'ExpandDims', category: 'Shape',
-  doc: 'A view with size-1 dims inserted at the listed positions (from `dims`, or an optional `dims` input).',
-  inputs: [{ name: 'data' }, { name: 'dims', optional: true }], outputs: [{ name: 'expanded' }],
-  args: { dims: arg.ints() },
-  inplace: [[0, 0]],
-  normalize: normalizeDimsSource,
-  infer(ins, p, ctx) {
-    const x = ins[0]!, shape = outShape(ins, p);
-    return [{ dtype: x.dtype, shape, ...(ctx.planning && x.value && !shape.includes(-1) ? { value: viewAs(x.value, shape) } : {}) }];
-  },
-  run(ctx, p) {
-    const x = ctx.in(0);
-    const infos = [x, ctx.maybe(1)].filter((t): t is Tensor => !!t).map((t) => ({ dtype: t.dtype, shape: t.shape.slice(), value: t }));
-    ctx.set(0, viewAs(x, outShape(infos, p)));
-  },
-});
+export default dimsViewOp('ExpandDims', 'A view with size-1 dims inserted at the listed positions (from `dims`, or an optional `dims` input).', 'expanded', outShape);

@@ -1,7 +1,7 @@
 // GivenTensorFp16Fill (caffe2/operators/given_tensor_fill_op.cc): a float16 tensor from `values`
 // (floats), each rounded to the nearest half (ties to even). Stored as fp16 bit patterns.
 
-import { floatToHalf } from '../core/dtype.js';
+import { doubleToHalf } from '../../kernels/half.js';
 import { ArgError, ShapeError, shapeStr } from '../core/errors.js';
 import { numel } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
@@ -22,7 +22,7 @@ export default defineOp({
     if (v && !v.floats.length && argFieldsSet(v).length) throw new ArgError(`a float16 fill needs 'floats', but the argument sets ${argFieldsSet(v).join(', ')}`, { arg: 'values' });
     const f = v?.floats ?? new Float32Array(0);
     const bits = new Uint16Array(f.length);
-    for (let i = 0; i < f.length; i++) bits[i] = floatToHalf(f[i]!);
+    for (let i = 0; i < f.length; i++) bits[i] = doubleToHalf(f[i]!);
     return Object.freeze({ shape: a.shape, extra_shape: a.extra_shape, input_as_shape: a.input_as_shape, bits });
   },
   infer(ins, p) {

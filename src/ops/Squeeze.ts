@@ -70,20 +70,27 @@ function outShape(ins: readonly ValueInfo[], p: DimsParams): number[] {
   return new Array<number>(x.length - d.count).fill(-1);
 }
 
-export default defineOp({
-  type: 'Squeeze', category: 'Shape',
-  doc: 'A view without the listed size-1 dims (from `dims`, or an optional `dims` input).',
-  inputs: [{ name: 'data' }, { name: 'dims', optional: true }], outputs: [{ name: 'squeezed' }],
-  args: { dims: arg.ints() },
-  inplace: [[0, 0]],
-  normalize: normalizeDimsSource,
-  infer(ins, p, ctx) {
-    const x = ins[0]!, shape = outShape(ins, p);
-    return [{ dtype: x.dtype, shape, ...(ctx.planning && x.value && !shape.includes(-1) ? { value: viewAs(x.value, shape) } : {}) }];
-  },
-  run(ctx, p) {
-    const x = ctx.in(0);
-    const infos = [x, ctx.maybe(1)].filter((t): t is Tensor => !!t).map((t) => ({ dtype: t.dtype, shape: t.shape.slice(), value: t }));
-    ctx.set(0, viewAs(x, outShape(infos, p)));
-  },
-});
+/**
+ * The op of Squeeze and ExpandDims: a view of 'data' shaped by `outShape` (the dims from the arg
+ * or the optional 'dims' input), in place, with a known value folded while planning.
+ */
+export function dimsViewOp(type: string, doc: string, output: string, outShape: (ins: readonly ValueInfo[], p: DimsParams) => number[]) {
+  return defineOp({
+    type, category: 'Shape', doc,
+    inputs: [{ name: 'data' }, { name: 'dims', optional: true }], outputs: [{ name: output }],
+    args: { dims: arg.ints() },
+    inplace: [[0, 0]],
+    normalize: normalizeDimsSource,
+    infer(ins, p, ctx) {
+      const x = ins[0]!, shape = outShape(ins, p);
+      return [{ dtype: x.dtype, shape, ...(ctx.planning && x.value && !shape.includes(-1) ? { value: viewAs(x.value, shape) } : {}) }];
+    },
+    run(ctx, p) {
+      const x = ctx.in(0);
+      const infos = [x, ctx.maybe(1)].filter((t): t is Tensor => !!t).map((t) => ({ dtype: t.dtype, shape: t.shape.slice(), value: t }));
+      ctx.set(0, viewAs(x, outShape(infos, p)));
+    },
+  });
+}
+
+export default dimsViewOp('Squeeze', 'A view without the listed size-1 dims (from `dims`, or an optional `dims` input).', 'squeezed', outShape);

@@ -14,14 +14,10 @@
 import type { RuleCtx } from '../context.js';
 import { I, INTS, S } from '../context.js';
 import { Ops } from './op_graph.js';
+import type { AxisResize } from './resize_matrix.js';
 
-export interface ResizeSpec {
-  mode: 'nearest' | 'linear' | 'cubic';
-  ctm: string;
-  nearestMode: string;
-  cubicA: number;
-  excludeOutside: boolean;
-  antialias: boolean;
+/** The Resize node's attributes: the per-axis interpolation (as resize_matrix.ts takes it) and the rest. */
+export interface ResizeSpec extends Pick<AxisResize, 'mode' | 'ctm' | 'nearestMode' | 'cubicA' | 'excludeOutside' | 'antialias'> {
   policy: string;
   extrapolation: number;
   /** The ONNX `axes` attribute, made non-negative (undefined: every axis). */
