@@ -188,6 +188,57 @@ test('Slice opset 10+ with constant inputs; steps other than 1 are unsupported',
   })), /steps \[2\]: Caffe2 Slice has no step/);
 });
 
+/** numpy's x[s:e] of one axis of length n (step 1), the ONNX Slice semantics. */
+function pySlice(n: number, s: number, e: number): number[] {
+  const fix = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+  const out: number[] = [];
+  for (let i = fix(s); i < fix(e); i++) out.push(i);
+  return out;
+}
+
+test('Slice with starts/ends fed at run time: ONNX semantics (negative, out of range, INT64_MAX, end before start) on static and symbolic dims', () => {
+  const big = 9223372036854775807n;
+  const cases: [number, number | bigint, number, number | bigint][] = [
+    [0, big, 1, 4], [1, -1, -3, big], [-10, 10, 2, 2], [2, 1, 4, 1], [-1, big, -5, -4], [3, 9, -9, 0], [-2, -1, 0, -1],
+  ];
+  for (const dims of [[3, 5], ['n', 5]] as (number | string)[][]) {
+    const m = {
+      opset: 13, nodes: [node('Slice', ['x', 'st', 'en', 'ax'], ['y'])],
+      inputs: [X(dims), { name: 'st', type: T.INT64, shape: [2] }, { name: 'en', type: T.INT64, shape: [2] }], outputs: [{ name: 'y' }],
+      initializers: [['ax', i64([2], [0, -1])]] as [string, Tensor][],
+    };
+    const x = f32([3, 5], Array.from({ length: 15 }, (_, i) => i));
+    for (const [s0, e0, s1, e1] of cases) {
+      const y = run(m, { x, st: i64([2], [s0, s1]), en: i64([2], [e0, e1]) }).get('y')!;
+      const rows = pySlice(3, s0, Number(e0)), cols = pySlice(5, s1, Number(e1));
+      const what = `${JSON.stringify(dims)} [${s0}:${e0}, ${s1}:${e1}]`;
+      assert.equal(y.shape, [rows.length, cols.length], what);
+      assert.equal(Array.from(y.data as Float32Array), rows.flatMap((r) => cols.map((c) => r * 5 + c)), what);
+    }
+  }
+});
+
+test('Slice with every input fed at run time (the ONNX backend tests\' form): axes negative or omitted, steps checked to be 1 when run', () => {
+  const x = f32([4, 3, 2], Array.from({ length: 24 }, (_, i) => i));
+  const feed = (name: string, v: number[]) => [name, i64([v.length], v)] as const;
+  const inputs = (n: number, names: string[]) => [X([4, 3, 2]), ...names.map((name) => ({ name, type: T.INT64, shape: [n] }))];
+  const slice3 = (rows: number[], cols: number[], deps: number[]) => rows.flatMap((a) => cols.flatMap((b) => deps.map((d) => a * 6 + b * 2 + d)));
+  const cases: { st: number[]; en: number[]; ax?: number[]; sp?: number[]; want: number[][] }[] = [
+    { st: [1, 0], en: [3, 9], ax: [0, -2], sp: [1, 1], want: [[1, 2], [0, 1, 2], [0, 1]] },
+    { st: [-1, 5], en: [1000, 1000], ax: [-1, 1], want: [[0, 1, 2, 3], [], [1]] },
+    { st: [0, -2, 1], en: [-1, 1000, 0], want: [[0, 1, 2], [1, 2], []] },
+    { st: [2], en: [-5], ax: [0], sp: [1], want: [[], [0, 1, 2], [0, 1]] },
+  ];
+  for (const k of cases) {
+    const names = ['st', 'en', ...(k.ax ? ['ax'] : []), ...(k.sp ? ['sp'] : [])];
+    const m = { opset: 13, nodes: [node('Slice', ['x', 'st', 'en', k.ax ? 'ax' : '', k.sp ? 'sp' : ''].filter((v, i) => i < 3 || v || (i === 3 && k.sp)), ['y'], {}, { name: 's' })], inputs: inputs(k.st.length, names), outputs: [{ name: 'y' }] };
+    const feeds = Object.fromEntries([feed('st', k.st), feed('en', k.en), ...(k.ax ? [feed('ax', k.ax)] : []), ...(k.sp ? [feed('sp', k.sp)] : [])]);
+    const y = run(m, { x, ...feeds }).get('y')!;
+    assert.equal([y.shape, Array.from(y.data as Float32Array)], [k.want.map((v) => v.length), slice3(k.want[0]!, k.want[1]!, k.want[2]!)], JSON.stringify(k));
+    if (k.sp) assert.match(errorOf(() => run(m, { x, ...feeds, sp: i64([k.sp!.length], k.sp!.map((_, i) => (i === k.sp!.length - 1 ? 2 : 1))) })), /assertion failed: Slice 's': every step must be 1/);
+  }
+});
+
 test('Split, MatMul -> BatchMatMul(broadcast=1), BatchNormalization -> SpatialBN(is_test=1), LogSoftmax, Reciprocal, ArgMax, Dropout, Identity', () => {
   const ch = f32([2], [1, 1]);
   assert.equal(ops({

@@ -9,6 +9,7 @@ import { F, I, INTS, S, normAxis } from '../context.js';
 import { onnxTensor, ONNX_TYPE_NAMES } from '../reader.js';
 import { dtypeToCaffe2, type DType } from '../../core/dtype.js';
 import type { RuleSet } from './index.js';
+import { dynamicSlice } from './slice_dynamic.js';
 
 /** ONNX TensorProto.DataType -> Caffe2 TensorProto.DataType (CreateCast). */
 const CAST_TO: Readonly<Record<string, number>> = {
@@ -56,6 +57,7 @@ const INT64_MAX = (1n << 63n) - 1n;
  * Slice with constant starts/ends: one Caffe2 Slice per sliced axis (Caffe2 slices one dim per
  * op), with ONNX's exclusive ends turned into Caffe2's inclusive-from-the-end convention:
  * a negative index v becomes v - 1 (Caffe2 reads it as dim + 1 + v) and INT64_MAX becomes -1.
+ * Starts or ends fed at run time: slice_dynamic.ts.
  */
 const slice = (c: RuleCtx): void => {
   c.only('starts', 'ends', 'axes');
@@ -66,6 +68,7 @@ const slice = (c: RuleCtx): void => {
     ends = c.attrs.bigints('ends') ?? c.fail("attribute 'ends' is required");
     axes = c.attrs.ints('axes');
   } else {
+    if (!c.maybeConstValues(c.in(1)) || !c.maybeConstValues(c.in(2))) { dynamicSlice(c); return; }
     starts = c.constBigints(c.in(1), 'starts');
     ends = c.constBigints(c.in(2), 'ends');
     axes = c.input(3) ? c.constInts(c.in(3), 'axes') : undefined;
