@@ -42,6 +42,16 @@ import Div from './Div.js';
 import Dropout from './Dropout.js';
 import EQ from './EQ.js';
 import Exp from './Exp.js';
+import Sin from './Sin.js';
+import Cos from './Cos.js';
+import Tan from './Tan.js';
+import Asin from './Asin.js';
+import Acos from './Acos.js';
+import Atan from './Atan.js';
+import Ceil from './Ceil.js';
+import Sign from './Sign.js';
+import Erf from './Erf.js';
+import Size from './Size.js';
 import GE from './GE.js';
 import GT from './GT.js';
 import GroupNorm from './GroupNorm.js';
@@ -129,6 +139,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   GaussianFill, UniformFill, UniformIntFill, XavierFill, MSRAFill, RangeFill, LengthsRangeFill,
   // activations and elementwise math
   Relu, LeakyRelu, PRelu, Elu, Selu, Softplus, Softsign, Sigmoid, Tanh, Softmax, Exp, Log, Sqrt, Abs, Negative, Floor, Clip, Pow, Scale, Dropout,
+  Sin, Cos, Tan, Asin, Acos, Atan, Ceil, Sign, Erf,
   Add, Sub, Mul, Div, Sum, Max, Min, EQ, NE, LT, LE, GT, GE, And, Or, Xor, Not,
   // reductions
   ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceFrontSum, ReduceBackSum, ReduceFrontMean, ReduceBackMean,
@@ -136,7 +147,7 @@ export const ALL_OPS: readonly AnyOpDef[] = [
   // normalisation and resizing
   SpatialBN, AffineChannel, GroupNorm, InstanceNorm, LayerNorm, ResizeNearest, UpsampleNearest, UpsampleBilinear,
   // shape and tensor ops
-  Reshape, Flatten, FlattenToVec, Squeeze, ExpandDims, Transpose, Concat, Split, Slice, Shape, Gather, BatchGather,
+  Reshape, Flatten, FlattenToVec, Squeeze, ExpandDims, Transpose, Concat, Split, Slice, Shape, Size, Gather, BatchGather,
   Cast, Range, ScatterAssign, Conditional, PadImage, NumpyTile,
   Copy, Alias, AliasWithName, EnsureCPUOutput, CopyGPUToCPU, CopyCPUToGPU, Assert,
   // detection
