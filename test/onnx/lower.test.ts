@@ -7,6 +7,7 @@ import { Tensor } from '../../src/core/tensor.js';
 import { f32, i64, node, T, type ModelIn } from './build.js';
 import { convert, errorOf, ops, run } from './util.js';
 
+const values = (t: Tensor) => Array.from(t.data as Float32Array);
 const X = (shape: (number | string)[] = [1, 2, 3, 3], name = 'x') => ({ name, shape });
 
 test('Conv: kernels from kernel_shape, pads in Caffe2 [t,l,b,r] order, half-length pads doubled', () => {
@@ -607,8 +608,13 @@ test('ReduceMean axes and Clip bounds fed at run time become the ops\' inputs', 
   assert.equal(ops(r), ['ReduceMean(x,a)->(y) keepdims=0']);
   const y = run(r, { x: f32([2, 3], [1, 2, 3, 4, 5, 6]), a: i64([1], [0]) }).get('y')!;
   assert.equal([y.shape, Array.from(y.data as Float32Array)], [[3], [2.5, 3.5, 4.5]]);
-  const noop = { ...r, nodes: [node('ReduceMean', ['x', 'a'], ['y'], { noop_with_empty_axes: 1 })] };
-  assert.match(errorOf(() => ops(noop)), /noop_with_empty_axes=1 with axes fed at run time/);
+  // noop_with_empty_axes: the declared length of the fed axes tells whether the list is empty
+  const noop = { ...r, nodes: [node('ReduceMean', ['x', 'a'], ['y'], { noop_with_empty_axes: 1, keepdims: 0 })] };
+  assert.equal(ops(noop), ['ReduceMean(x,a)->(y) keepdims=0']);
+  const none = { ...noop, inputs: [X([2, 3]), { name: 'a', type: T.INT64, shape: [0] }] };
+  assert.equal(values(run(none, { x: f32([2, 3], [1, 2, 3, 4, 5, 6]), a: i64([0], []) }).get('y')!), [1, 2, 3, 4, 5, 6]);
+  const unknown = { ...noop, inputs: [X([2, 3]), { name: 'a', type: T.INT64, shape: ['k'] }] };
+  assert.match(errorOf(() => ops(unknown)), /noop_with_empty_axes=1 with axes of unknown length fed at run time/);
   const c = { nodes: [node('Clip', ['x', '', 'hi'], ['y'])], inputs: [X([4]), X([], 'hi')], outputs: [{ name: 'y' }] };
   const z = run(c, { x: f32([4], [-1e38, -1, 1, 5]), hi: f32([], [2]) }).get('y')!;
   assert.equal(Array.from(z.data as Float32Array), [Math.fround(-1e38), -1, 1, 2]);

@@ -161,23 +161,39 @@ const dropout = (c: RuleCtx): void => {
   c.emit('Dropout', [c.in(0)], [c.out(0)], args);
 };
 
-/** Reduce*: axes as an attribute (ReduceSum < 13, others < 18) or a constant input. */
-const reduce = (type: string, inputSince: number) => (c: RuleCtx): void => {
+/** ReduceL1 = ReduceSum(|x|), ReduceL2 = sqrt(ReduceSum(x·x)) (float32), with ReduceSum's axes handling. */
+const reduceNorm = (p: 1 | 2) => (c: RuleCtx): void => {
+  if (c.dtype(c.in(0)) !== 'float32') c.fail(`a ${c.dtype(c.in(0))} input: the Caffe2 ops it lowers to are float32`);
+  const terms = c.dummy();
+  c.emit(p === 1 ? 'Abs' : 'Mul', p === 1 ? [c.in(0)] : [c.in(0), c.in(0)], [terms]);
+  if (p === 1) { reduce('ReduceSum', 18, terms)(c); return; }
+  const squares = c.dummy();
+  reduce('ReduceSum', 18, terms, squares)(c);
+  c.emit('Sqrt', [squares], [c.out(0)]);
+};
+
+/** Reduce*: axes as an attribute (ReduceSum < 13, others < 18) or a constant input; `x`/`out` replace the node's (a composed reduce). */
+const reduce = (type: string, inputSince: number, input?: string, output?: string) => (c: RuleCtx): void => {
   c.only('axes', 'keepdims', 'noop_with_empty_axes');
-  const x = c.in(0);
+  const x = input ?? c.in(0), out = output ?? c.out(0);
   if (c.opset >= inputSince && c.input(1) && !c.maybeConstValues(c.in(1))) {
     // axes fed at run time: the reduce op's `axes` input (Caffe2's rule: none means all)
-    if (c.attrs.int('noop_with_empty_axes', 0)) c.fail("noop_with_empty_axes=1 with axes fed at run time: Caffe2's reduce ops read an empty list as 'all'");
-    c.emit(type, [x, c.in(1)], [c.out(0)], { keepdims: I(c.attrs.int('keepdims', 1)) });
+    // noop_with_empty_axes matters only for an empty list, which the declared length tells
+    if (c.attrs.int('noop_with_empty_axes', 0)) {
+      const n = c.rank(c.in(1)) === 1 ? c.shape(c.in(1))[0]! : -1;
+      if (n === 0) { c.emit('Copy', [x], [out]); return; }
+      if (n < 0) c.fail("noop_with_empty_axes=1 with axes of unknown length fed at run time: Caffe2's reduce ops read an empty list as 'all'");
+    }
+    c.emit(type, [x, c.in(1)], [out], { keepdims: I(c.attrs.int('keepdims', 1)) });
     return;
   }
   let axes: number[] | undefined = c.opset < inputSince ? c.attrs.ints('axes') : c.input(1) ? c.constInts(c.in(1), 'axes') : undefined;
-  if ((!axes || !axes.length) && c.attrs.int('noop_with_empty_axes', 0)) { c.emit('Copy', [x], [c.out(0)]); return; }
-  if (axes?.some((a) => a < 0)) { const r = c.rank(x); axes = axes.map((a) => normAxis(c, a, r, 'axes')); }
+  if ((!axes || !axes.length) && c.attrs.int('noop_with_empty_axes', 0)) { c.emit('Copy', [x], [out]); return; }
+  if (axes?.some((a) => a < 0)) { const r = c.rank(c.in(0)); axes = axes.map((a) => normAxis(c, a, r, 'axes')); }
   const args: Record<string, ArgValue> = {};
   if (axes && axes.length) args['axes'] = INTS(axes);
   args['keepdims'] = I(c.attrs.int('keepdims', 1));
-  c.emit(type, [x], [c.out(0)], args);
+  c.emit(type, [x], [out], args);
 };
 
 const argMaxMin = (type: 'ArgMax' | 'ArgMin') => (c: RuleCtx): void => {
@@ -242,8 +258,8 @@ export const NN_RULES: Readonly<Record<string, RuleSet>> = {
   ReduceSum: { '1+': reduce('ReduceSum', 13) },
   ReduceMax: { '1+': reduce('ReduceMax', 18) },
   ReduceMin: { '1+': reduce('ReduceMin', 18) },
-  ReduceL1: { '1+': reduce('ReduceL1', 18) },
-  ReduceL2: { '1+': reduce('ReduceL2', 18) },
+  ReduceL1: { '1+': reduceNorm(1) },
+  ReduceL2: { '1+': reduceNorm(2) },
   ArgMax: { '1+': argMaxMin('ArgMax') },
   ArgMin: { '1+': argMaxMin('ArgMin') },
   TopK: { '1+': topK },

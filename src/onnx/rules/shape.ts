@@ -5,7 +5,8 @@
 
 import { Tensor } from '../../core/tensor.js';
 import type { RuleCtx } from '../context.js';
-import { I, INTS, normAxis } from '../context.js';
+import { F, I, INTS, normAxis } from '../context.js';
+import { dtypeToCaffe2 } from '../../core/dtype.js';
 import type { RuleSet } from './index.js';
 
 const reshape = (c: RuleCtx): void => {
@@ -100,9 +101,22 @@ export const SHAPE_RULES: Readonly<Record<string, RuleSet>> = {
   Unsqueeze: { '1+': unsqueeze },
   Shape: { '1+': shape },
   Size: { '1+': (c) => { c.only(); c.emit('Size', [c.in(0)], [c.out(0)]); } },
-  Expand: { '8+': (c) => { c.only(); c.emit('Expand', [c.in(0), c.in(1)], [c.out(0)]); } },
+  Expand: { '8+': expand },
   Tile: {
     '1-5': (c) => { c.only(); c.emit('Tile', [c.in(0), c.in(1), c.in(2)], [c.out(0)]); },
     '6+': (c) => { c.only(); c.emit('NumpyTile', [c.in(0), c.in(1)], [c.out(0)]); },
   },
 };
+
+/**
+ * Expand: x · ones(shape), whose numpy broadcasting gives Expand's output shape and values
+ * exactly (x · 1 keeps -0, NaN and infinities), with the shape known now or fed at run time.
+ */
+function expand(c: RuleCtx): void {
+  c.only();
+  const x = c.in(0), dtype = c.dtype(x);
+  if (dtype === 'bool' || dtype === 'string') c.fail(`a ${dtype} input: Caffe2's Mul has no ${dtype} form`);
+  const ones = c.dummy();
+  c.emit('ConstantFill', [c.in(1)], [ones], { input_as_shape: I(1), value: dtype.startsWith('float') ? F(1) : I(1), dtype: I(dtypeToCaffe2(dtype)) });
+  c.emit('Mul', [x, ones], [c.out(0)]);
+}

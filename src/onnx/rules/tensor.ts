@@ -10,6 +10,7 @@ import { onnxTensor, ONNX_TYPE_NAMES } from '../reader.js';
 import { dtypeToCaffe2, type DType } from '../../core/dtype.js';
 import type { RuleSet } from './index.js';
 import { dynamicSlice } from './slice_dynamic.js';
+import { selectElementwise } from './util.js';
 
 /** ONNX TensorProto.DataType -> Caffe2 TensorProto.DataType (CreateCast). */
 const CAST_TO: Readonly<Record<string, number>> = {
@@ -172,14 +173,17 @@ const pad = (c: RuleCtx): void => {
   c.only('pads', 'paddings', 'mode', 'value');
   const x = c.in(0);
   let pads: number[];
-  let value = 0;
+  let value = 0, fedValue: string | undefined;
   if (c.opset < 11) {
     pads = c.attrs.ints(c.opset < 2 ? 'paddings' : 'pads') ?? c.fail("attribute 'pads' is required");
     value = c.attrs.float('value', 0);
   } else {
     if (!c.maybeConstValues(c.in(1))) { runtimePads(c); return; }
     pads = c.constInts(c.in(1), 'pads');
-    if (c.input(2)) value = c.constFloats(c.in(2), 'constant_value')[0] ?? 0;
+    if (c.input(2)) {
+      const v = c.maybeConstValues(c.in(2));
+      if (v) value = v[0] ?? 0; else fedValue = c.in(2);
+    }
     if (c.input(3)) {
       const r = c.rank(x);
       const axes = c.constInts(c.in(3), 'axes').map((a) => normAxis(c, a, r, 'axes'));
@@ -195,9 +199,25 @@ const pad = (c: RuleCtx): void => {
     c.fail(`pads [${pads.join(', ')}]: Caffe2 PadImage pads the two spatial dims of a 4-D NCHW tensor only`);
   }
   const args: Record<string, ArgValue> = { pads: INTS([pads[2]!, pads[3]!, pads[6]!, pads[7]!]), mode: S(mode) };
+  if (mode === 'constant' && fedValue) { padFedValue(c, args, pads, fedValue); return; }
   if (mode === 'constant' && value !== 0) args['value'] = F(value);
   c.emit('PadImage', [x], [c.out(0)], args);
 };
+
+/**
+ * Constant Pad whose value is fed at run time (PadImage takes it as an argument only): pad with
+ * zeros, then choose elementwise between that and the value by where a padded ones tensor is 1.
+ */
+function padFedValue(c: RuleCtx, args: Record<string, ArgValue>, pads: number[] | string, value: string): void {
+  const x = c.in(0), xs = c.shape(x);
+  const shape = typeof pads !== 'string' && xs.every((d) => d >= 0) ? xs.map((d, i) => d + pads[i]! + pads[i + 4]!) : undefined;
+  const out = (type: string, ins: string[], a: Record<string, ArgValue> = {}): string => { const o = c.dummy(); c.emit(type, ins, [o], a); return o; };
+  const withPads = (t: string): string[] => (typeof pads === 'string' ? [t, pads] : [t]);
+  const padded = out('PadImage', withPads(x), args);
+  const inside = out('Cast', [out('PadImage', withPads(out('ConstantFill', [x], { value: F(1) })), args)], { to: I(CAFFE2_DTYPE.BOOL) });
+  const filled = out('Add', [out('ConstantFill', [padded], { value: F(0) }), value]);
+  selectElementwise(c, inside, padded, filled, c.out(0), shape);
+}
 
 /**
  * Pad-11+ with pads fed at run time: PadImage's `pads` input gets [t, l, b, r] gathered from
@@ -208,7 +228,8 @@ function runtimePads(c: RuleCtx): void {
   if (c.rank(x) !== 4) c.fail(`pads fed at run time for a rank-${c.rank(x)} input: Caffe2 PadImage pads the two spatial dims of a 4-D NCHW tensor only`);
   const mode = c.attrs.str('mode', 'constant');
   if (!['constant', 'reflect', 'edge'].includes(mode)) c.fail(`mode '${mode}' has no PadImage form`);
-  const value = c.input(2) ? c.constFloats(c.in(2), 'constant_value')[0] ?? 0 : 0;
+  const given = c.input(2) ? c.maybeConstValues(c.in(2)) : [0];
+  const value = given?.[0] ?? 0;
   const listed = c.input(3) ? c.constInts(c.in(3), 'axes').map((a) => normAxis(c, a, 4, 'axes')) : [0, 1, 2, 3];
   const k = (v: number[]): string => { const n = c.dummy(); c.emitConstant(n, Tensor.from('int64', [v.length], v)); return n; };
   const at = (axis: number, end: boolean): number | undefined => (listed.includes(axis) ? listed.indexOf(axis) + (end ? listed.length : 0) : undefined);
@@ -225,9 +246,25 @@ function runtimePads(c: RuleCtx): void {
   const tlbr = c.dummy(), parts = sides.map((i) => (i === undefined ? k([0]) : (() => { const o = c.dummy(); c.emit('Gather', [wide, k([i])], [o]); return o; })()));
   c.emit('Concat', parts, [tlbr, c.dummy()], { axis: I(0) });
   const args: Record<string, ArgValue> = { mode: S(mode) };
+  if (mode === 'constant' && !given) { padFedValue(c, args, tlbr, c.in(2)); return; }
   if (mode === 'constant' && value !== 0) args['value'] = F(value);
   c.emit('PadImage', [x, tlbr], [c.out(0)], args);
 }
+
+/**
+ * Range. Caffe2 counts an integer range as trunc(diff / step), plus one when that falls short,
+ * which undercounts a negative step (10 to 6 by -3 gives [10] instead of ONNX's [10, 7]); integer
+ * ranges therefore run in float64, where its count is ONNX's ceil(diff / step), exact below 2^53.
+ */
+const range = (c: RuleCtx): void => {
+  c.only();
+  const dtype = c.dtype(c.in(0));
+  if (dtype === 'float32' || dtype === 'float64') { c.emit('Range', [c.in(0), c.in(1), c.in(2)], [c.out(0)]); return; }
+  const wide = [0, 1, 2].map((i) => { const o = c.dummy(); c.emit('Cast', [c.in(i)], [o], { to: I(CAFFE2_DTYPE.DOUBLE) }); return o; });
+  const r = c.dummy();
+  c.emit('Range', wide, [r]);
+  c.emit('Cast', [r], [c.out(0)], { to: I(dtypeToCaffe2(dtype)) });
+};
 
 /**
  * RandomNormal/RandomUniform -> GaussianFill/UniformFill (Caffe2's renames: scale -> std,
@@ -261,7 +298,7 @@ export const TENSOR_RULES: Readonly<Record<string, RuleSet>> = {
   Constant: { '1+': constant },
   ConstantOfShape: { '9+': constantOfShape },
   Pad: { '1+': pad },
-  Range: { '11+': (c) => { c.only(); c.emit('Range', [c.in(0), c.in(1), c.in(2)], [c.out(0)]); } },
+  Range: { '11+': range },
   RandomNormal: { '1+': randomFill('GaussianFill') },
   RandomUniform: { '1+': randomFill('UniformFill') },
 };
