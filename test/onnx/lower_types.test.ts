@@ -100,4 +100,12 @@ test('Where broadcasts condition and values; HardSigmoid, ThresholdedRelu, Mean,
   assert.equal(values(one('Sin', [['x', f32([2], [0, 1])]], {}, 7)), [0, Math.fround(Math.sin(1))]);
 });
 
+test('ArgMax/ArgMin select_last_index=1: the last of equal values, through the reversed axis', () => {
+  const x = f32([2, 4], [3, 7, 7, 1, 5, 5, 2, 5]);
+  assert.equal(values(one('ArgMax', [['x', x]], { axis: 1, keepdims: 0, select_last_index: 1 })), [2, 3]);
+  assert.equal(values(one('ArgMax', [['x', x]], { axis: 1, keepdims: 0 })), [1, 0]);
+  const m = one('ArgMin', [['x', x]], { axis: -2, keepdims: 1, select_last_index: 1 });
+  assert.equal([m.shape, values(m)], [[1, 4], [0, 1, 1, 0]]);
+});
+
 test.run();

@@ -198,11 +198,20 @@ const reduce = (type: string, inputSince: number, input?: string, output?: strin
 
 const argMaxMin = (type: 'ArgMax' | 'ArgMin') => (c: RuleCtx): void => {
   c.only('axis', 'keepdims', 'select_last_index');
-  if (c.attrs.int('select_last_index', 0)) c.fail('select_last_index=1 (last of equal values) has no Caffe2 form');
   const x = c.in(0);
   let axis = c.attrs.int('axis', 0);
   if (axis < 0) axis = normAxis(c, axis, c.rank(x));
-  c.emit(type, [x], [c.out(0)], { axis: I(axis), keepdims: I(c.attrs.int('keepdims', 1)) });
+  const args = { axis: I(axis), keepdims: I(c.attrs.int('keepdims', 1)) };
+  if (!c.attrs.int('select_last_index', 0)) { c.emit(type, [x], [c.out(0)], args); return; }
+  // the last of equal values: Caffe2's first on the axis reversed (a Gather), counted from the end
+  const n = c.shape(x)[axis]!;
+  if (n < 0) c.fail('select_last_index=1 needs the static length of the reduced axis');
+  const order = c.dummy(), reversed = c.dummy(), first = c.dummy(), last = c.dummy();
+  c.emitConstant(order, Tensor.from('int64', [n], Array.from({ length: n }, (_, i) => n - 1 - i)));
+  c.emit('Gather', [x, order], [reversed], { axis: I(axis) });
+  c.emit(type, [reversed], [first], args);
+  c.emitConstant(last, Tensor.from('int64', [], [n - 1]));
+  c.emit('Sub', [last, first], [c.out(0)]);
 };
 
 /**
