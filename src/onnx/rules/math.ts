@@ -58,7 +58,7 @@ const variadic = (type: 'Sum' | 'Max' | 'Min' | 'Mean') => (c: RuleCtx): void =>
   c.emit('Div', [sum, count], [c.out(0)]);
 };
 
-/** HardSigmoid: max(0, min(1, alpha·x + beta)) as Scale, Add and Clip (Caffe2 has no HardSigmoid kernel on CPU here). */
+/** HardSigmoid: max(0, min(1, alpha·x + beta)) as Scale, Add and Clip (the runtime has no HardSigmoid op). */
 const hardSigmoid = (c: RuleCtx): void => {
   c.only('alpha', 'beta', 'consumed_inputs');
   const scaled = c.dummy(), shifted = c.dummy(), beta = c.dummy();
