@@ -55,7 +55,46 @@ function poolRows(y: MaxPoolArray, x: MaxPoolArray, g: ConvGeom, max: boolean): 
 }
 
 export function maxPool(y: MaxPoolArray, x: MaxPoolArray, g: ConvGeom): void {
-  poolRows(y, x, g, true);
+  const flat3x3 = g.kD === 1 && g.inD === 1 && g.kH === 3 && g.kW === 3 && g.dH === 1 && g.dW === 1;
+  if (flat3x3 && y instanceof Float32Array && x instanceof Float32Array) maxPool3x3(y, x, g);
+  else poolRows(y, x, g, true);
+}
+
+/**
+ * 2-D 3x3 undilated float32 max pooling (the ResNet stem's): windows wholly inside the input take
+ * one 9-way Math.max, the few at the borders the clipped loop; the same values as poolRows, about
+ * twice as fast (a row-wise fold costs a read-modify-write of y per tap).
+ */
+function maxPool3x3(y: Float32Array, x: Float32Array, g: ConvGeom): void {
+  const { inH, inW, outH, outW, sH, sW, padT, padL } = g;
+  const planes = g.N * g.C, P = inH * inW;
+  // outputs ow whose columns ow·sW - padL .. +2 all lie in [0, inW)
+  const owLo = Math.min(outW, Math.ceil(padL / sW)), owHi = Math.max(owLo, Math.min(outW, Math.floor((inW - 3 + padL) / sW) + 1));
+  const clipped = (xp: number, h0: number, ow: number): number => {
+    const w0 = ow * sW - padL;
+    let m = -Infinity;
+    for (let h = Math.max(h0, 0); h < Math.min(h0 + 3, inH); h++) {
+      for (let w = Math.max(w0, 0); w < Math.min(w0 + 3, inW); w++) m = Math.max(m, x[xp + h * inW + w]!);
+    }
+    return m;
+  };
+  let yi = 0;
+  for (let p = 0; p < planes; p++) {
+    const xp = p * P;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = oh * sH - padT;
+      if (h0 < 0 || h0 + 3 > inH) {
+        for (let ow = 0; ow < outW; ow++) y[yi++] = clipped(xp, h0, ow);
+        continue;
+      }
+      const r0 = xp + h0 * inW - padL, r1 = r0 + inW, r2 = r1 + inW;
+      for (let ow = 0; ow < owLo; ow++) y[yi++] = clipped(xp, h0, ow);
+      for (let ow = owLo, c = owLo * sW; ow < owHi; ow++, c += sW) {
+        y[yi++] = Math.max(x[r0 + c]!, x[r0 + c + 1]!, x[r0 + c + 2]!, x[r1 + c]!, x[r1 + c + 1]!, x[r1 + c + 2]!, x[r2 + c]!, x[r2 + c + 1]!, x[r2 + c + 2]!);
+      }
+      for (let ow = owHi; ow < outW; ow++) y[yi++] = clipped(xp, h0, ow);
+    }
+  }
 }
 
 export function avgPool(y: Float32Array, x: Float32Array, g: ConvGeom, countIncludePad: boolean): void {

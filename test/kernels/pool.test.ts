@@ -113,6 +113,20 @@ test('property: max/avg pooling == reference (1-3 D, every legacy_pad mode, dila
   }), { numRuns: 300 });
 });
 
+test('property: 2-D 3x3 max pooling (its own fast path) == reference bit for bit: strides, asymmetric pads, NaN, -0', () => {
+  fc.assert(fc.property(
+    fc.record({ N: fc.constantFrom(1, 2), C: fc.constantFrom(1, 3), H: fc.integer({ min: 1, max: 12 }), W: fc.integer({ min: 1, max: 12 }),
+      sH: fc.integer({ min: 1, max: 3 }), sW: fc.integer({ min: 1, max: 3 }), pads: fc.array(fc.nat(2), { minLength: 4, maxLength: 4 }), seed }),
+    ({ N, C, H, W, sH, sW, pads: [pt, pl, pb, pr], seed: s }) => {
+      const outH = Math.floor((H + pt! + pb! - 3) / sH) + 1, outW = Math.floor((W + pl! + pr! - 3) / sW) + 1;
+      if (outH < 1 || outW < 1) return;
+      const g = convGeom(N, C, C, 1, [H, W], [outH, outW], [3, 3], [sH, sW], [1, 1], [pt!, pl!]);
+      const x = seededFloats(N * C * H * W, s, -3, 3).map((v, i) => (i % 17 === 5 ? NaN : i % 13 === 7 ? -0 : v));
+      const got = pool('max', g, x, 'fast'), want = pool('max', g, x, 'ref');
+      assert.ok(got.every((v, i) => Object.is(v, want[i])), `${JSON.stringify(g)}`);
+    }), { numRuns: 300 });
+});
+
 for (const v of kernelVariants().filter((x) => x.exec && x.exec.threads > 1)) {
   test(`property [${v.name}]: pooling split by planes across threads == one thread, bit for bit`, () => {
     fc.assert(fc.property(poolCases, ({ g, kind, seed: s }) => {
