@@ -3,7 +3,6 @@
 import { CONV_JOB } from './conv.js';
 import { GEMM_JOB } from './gemm.js';
 import { WINOGRAD_JOB } from './winograd.js';
-import { ROI_ALIGN_JOB } from './roi_align_parallel.js';
 import { CONV_TRANSPOSE_JOB } from './conv_transpose.js';
 import { POOL_JOB } from './pool.js';
 import { workerLoop, type Job, type WorkerInit } from './parallel.js';
@@ -11,7 +10,7 @@ import { instantiateSimd } from './wasm/simd.js';
 
 export const JOBS: readonly Job[] = (() => {
   const t: Job[] = [];
-  for (const j of [CONV_JOB, GEMM_JOB, WINOGRAD_JOB, ROI_ALIGN_JOB, CONV_TRANSPOSE_JOB, POOL_JOB]) {
+  for (const j of [CONV_JOB, GEMM_JOB, WINOGRAD_JOB, CONV_TRANSPOSE_JOB, POOL_JOB]) {
     if (t[j.id]) throw new Error(`job id ${j.id} is taken`);
     t[j.id] = j;
   }
