@@ -121,7 +121,8 @@ test('run --trace prints each op with shapes; --profile prints the per-type tabl
   assert.match(lines[0]!, /^#0 Relu \[1, 3, 4, 4\] -> float32\[1, 3, 4, 4\] \d+\.\d\d ms$/);
   const p = t;
   assert.match(p.out, /time per op type:\n {2}Relu +\d+\.\d ms +\d+\.\d%  x2\n/);
-  assert.match(p.out, /top 10 ops:\n {2}#0 /);
+  // the two Relus take about the same time: either may rank first
+  assert.match(p.out, /top 10 ops:\n {2}#[01] +Relu .*\n {2}#[01] +Relu /);
 });
 
 test('run --stop-after 0 dumps every live blob at that point', () => {
