@@ -5,6 +5,7 @@ import type { DType } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import { absI64, absNum, negI64, negNum, type SignedArray } from '../../kernels/activation.js';
+import { PARALLEL_UNARY, PARALLEL_UNARY_MIN, unaryExec } from '../../kernels/unary_parallel.js';
 import { foldValue } from './elementwise_util.js';
 import { defineOp, type AnyOpDef, type Category } from './schema.js';
 
@@ -12,9 +13,13 @@ export function requireFloat32(d: DType, name = 'X'): void {
   if (d !== 'float32') throw new ShapeError(`input '${name}' must be float32, got ${d}`);
 }
 
-/** Y = kernel(X) elementwise over float32, in place allowed. */
+/**
+ * Y = kernel(X) elementwise over float32, in place allowed. A kernel of PARALLEL_UNARY runs over
+ * the engine's threads on large tensors in its memory.
+ */
 export function unaryF32Op(type: string, kernel: (out: Float32Array, x: Float32Array) => void, doc: string,
   category: Category = 'Elementwise'): AnyOpDef {
+  const parallel = (PARALLEL_UNARY as readonly unknown[]).indexOf(kernel);
   return defineOp({
     type, category, doc,
     inputs: [{ name: 'X' }], outputs: [{ name: 'Y' }],
@@ -24,7 +29,14 @@ export function unaryF32Op(type: string, kernel: (out: Float32Array, x: Float32A
       requireFloat32(x!.dtype);
       return [{ dtype: 'float32', shape: x!.shape.slice() }];
     },
-    run(ctx) { kernel(ctx.out(0).data as Float32Array, ctx.in(0).data as Float32Array); },
+    run(ctx) {
+      const y = ctx.out(0).data as Float32Array, x = ctx.in(0).data as Float32Array, ex = ctx.exec;
+      if (parallel >= 0 && ex && ex.threads > 1 && x.length >= PARALLEL_UNARY_MIN) {
+        const yp = ex.arena.ptrOf(y), xp = ex.arena.ptrOf(x);
+        if (yp >= 0 && xp >= 0) { unaryExec(ex, parallel, yp, xp, x.length); return; }
+      }
+      kernel(y, x);
+    },
   });
 }
 
