@@ -3,16 +3,12 @@
 // was opt-in per node (`broadcast`, `axis`), which are Caffe2's legacy broadcast args too.
 
 import { Tensor } from '../../core/tensor.js';
-import { dtypeToCaffe2, type DType } from '../../core/dtype.js';
+import type { DType } from '../../core/dtype.js';
 import type { RuleCtx } from '../context.js';
 import { F, I } from '../context.js';
 import type { RuleSet } from './index.js';
+import { Ops } from './op_graph.js';
 import { broadcastShape, broadcastTo, selectElementwise } from './util.js';
-
-function cast(c: RuleCtx, x: string, to: DType, out = c.dummy()): string {
-  c.emit('Cast', [x], [out], { to: I(dtypeToCaffe2(to)) });
-  return out;
-}
 
 /** The inputs materialised at their common (static) broadcast shape, and that shape (`shapes`: theirs, for ops this rule emitted). */
 function broadcastAll(c: RuleCtx, ins: string[], shapes = ins.map((x) => c.shape(x))): { ins: string[]; shape: number[] } {
@@ -93,9 +89,9 @@ const where = (c: RuleCtx): void => {
  */
 function minMaxAnyType(c: RuleCtx, type: 'Max' | 'Min', given: string[], dtype: DType): void {
   if (dtype === 'float16') {
-    const wide = c.dummy();
-    c.emit(type, broadcastAll(c, given.map((x) => cast(c, x, 'float32')), given.map((x) => c.shape(x))).ins, [wide]);
-    cast(c, wide, 'float16', c.out(0));
+    const g = new Ops(c);
+    const wide = g.op(type, broadcastAll(c, given.map((x) => g.cast(x, 'float32')), given.map((x) => c.shape(x))).ins);
+    g.cast(wide, 'float16', c.out(0));
     return;
   }
   if (given.length === 1) { c.emit('Copy', [given[0]!], [c.out(0)]); return; }
@@ -128,15 +124,14 @@ const pow = (c: RuleCtx): void => {
   c.only();
   const bt = c.dtype(c.in(0)), et = c.dtype(c.in(1));
   if (bt !== 'float32' && bt !== 'float16') c.fail(`a ${bt} base: Caffe2 Pow is float32 only (an integer power through float32 would round past 2^24)`);
-  const xs = c.shape(c.in(0)), es = c.shape(c.in(1));
-  let x = bt === 'float32' ? c.in(0) : cast(c, c.in(0), 'float32');
-  let e = et === 'float32' ? c.in(1) : cast(c, c.in(1), 'float32');
+  const xs = c.shape(c.in(0)), es = c.shape(c.in(1)), g = new Ops(c);
+  let x = bt === 'float32' ? c.in(0) : g.cast(c.in(0), 'float32');
+  let e = et === 'float32' ? c.in(1) : g.cast(c.in(1), 'float32');
   const same = xs.length === es.length && xs.every((d, i) => d === es[i]);
   const suffix = es.length <= xs.length && es.every((d, i) => d >= 0 && d === xs[xs.length - es.length + i]);
   if (!same && !suffix) [x, e] = broadcastAll(c, [x, e], [xs, es]).ins as [string, string];
-  const out = bt === 'float32' ? c.out(0) : c.dummy();
-  c.emit('Pow', [x, e], [out], !same && suffix ? { broadcast: I(1) } : {});
-  if (bt !== 'float32') cast(c, out, bt, c.out(0));
+  const out = g.op('Pow', [x, e], !same && suffix ? { broadcast: I(1) } : {}, bt === 'float32' ? c.out(0) : undefined);
+  if (bt !== 'float32') g.cast(out, bt, c.out(0));
 };
 
 const clip = (c: RuleCtx): void => {
@@ -171,15 +166,9 @@ function clipAnyType(c: RuleCtx): void {
   const x = c.in(0), dtype = c.dtype(x);
   const bounds = [1, 2].filter((i) => c.input(i));
   if (dtype === 'float16') {
-    const wide = c.dummy();
-    const bound = (i: number, none: number): string => {
-      if (c.input(i)) return cast(c, c.in(i), 'float32');
-      const n = c.dummy();
-      c.emitConstant(n, Tensor.scalar(none));
-      return n;
-    };
-    c.emit('Clip', [cast(c, x, 'float32'), bound(1, -3.4028234663852886e38), bound(2, 3.4028234663852886e38)], [wide]);
-    cast(c, wide, 'float16', c.out(0));
+    const g = new Ops(c);
+    const bound = (i: number, none: number): string => (c.input(i) ? g.cast(c.in(i), 'float32') : g.const('float32', [none], []));
+    g.cast(g.op('Clip', [g.cast(x, 'float32'), bound(1, -3.4028234663852886e38), bound(2, 3.4028234663852886e38)]), 'float16', c.out(0));
     return;
   }
   if (!bounds.length) { c.emit('Copy', [x], [c.out(0)]); return; }

@@ -10,8 +10,8 @@ import { I, INTS } from '../context.js';
 /** Emits small op graphs: each call is one Caffe2 op (or constant) and returns its output blob. */
 export class Ops {
   constructor(readonly c: RuleCtx) {}
-  op(type: string, ins: readonly string[], args: ArgMap = {}): string {
-    const out = this.c.dummy();
+  /** Emits `type` into `out` (default: a fresh blob). */
+  op(type: string, ins: readonly string[], args: ArgMap = {}, out = this.c.dummy()): string {
     this.c.emit(type, ins, [out], args);
     return out;
   }
@@ -25,7 +25,7 @@ export class Ops {
   sub(a: string, b: string): string { return this.op('Sub', [a, b]); }
   mul(a: string, b: string): string { return this.op('Mul', [a, b]); }
   div(a: string, b: string): string { return this.op('Div', [a, b]); }
-  cast(a: string, to: DType): string { return this.op('Cast', [a], { to: I(dtypeToCaffe2(to)) }); }
+  cast(a: string, to: DType, out?: string): string { return this.op('Cast', [a], { to: I(dtypeToCaffe2(to)) }, out); }
   /** A 0/1 float64 mask of a comparison. */
   mask(type: 'EQ' | 'LT' | 'LE' | 'GT' | 'GE', a: string, b: string): string { return this.cast(this.op(type, [a, b]), 'float64'); }
   /** a where m is 1, b where m is 0 (m a 0/1 mask; a and b finite). */

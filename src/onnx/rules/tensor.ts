@@ -9,6 +9,7 @@ import { F, I, INTS, S, normAxis } from '../context.js';
 import { onnxTensor, ONNX_TYPE_NAMES } from '../reader.js';
 import { dtypeToCaffe2, type DType } from '../../core/dtype.js';
 import type { RuleSet } from './index.js';
+import { Ops } from './op_graph.js';
 import { dynamicSlice } from './slice_dynamic.js';
 import { selectElementwise } from './util.js';
 
@@ -211,11 +212,10 @@ const pad = (c: RuleCtx): void => {
 function padFedValue(c: RuleCtx, args: Record<string, ArgValue>, pads: number[] | string, value: string): void {
   const x = c.in(0), xs = c.shape(x);
   const shape = typeof pads !== 'string' && xs.every((d) => d >= 0) ? xs.map((d, i) => d + pads[i]! + pads[i + 4]!) : undefined;
-  const out = (type: string, ins: string[], a: Record<string, ArgValue> = {}): string => { const o = c.dummy(); c.emit(type, ins, [o], a); return o; };
-  const withPads = (t: string): string[] => (typeof pads === 'string' ? [t, pads] : [t]);
-  const padded = out('PadImage', withPads(x), args);
-  const inside = out('Cast', [out('PadImage', withPads(out('ConstantFill', [x], { value: F(1) })), args)], { to: I(CAFFE2_DTYPE.BOOL) });
-  const filled = out('Add', [out('ConstantFill', [padded], { value: F(0) }), value]);
+  const g = new Ops(c), withPads = (t: string): string[] => (typeof pads === 'string' ? [t, pads] : [t]);
+  const padded = g.op('PadImage', withPads(x), args);
+  const inside = g.cast(g.op('PadImage', withPads(g.op('ConstantFill', [x], { value: F(1) })), args), 'bool');
+  const filled = g.add(g.op('ConstantFill', [padded], { value: F(0) }), value);
   selectElementwise(c, inside, padded, filled, c.out(0), shape);
 }
 
@@ -231,19 +231,16 @@ function runtimePads(c: RuleCtx): void {
   const given = c.input(2) ? c.maybeConstValues(c.in(2)) : [0];
   const value = given?.[0] ?? 0;
   const listed = c.input(3) ? c.constInts(c.in(3), 'axes').map((a) => normAxis(c, a, 4, 'axes')) : [0, 1, 2, 3];
-  const k = (v: number[]): string => { const n = c.dummy(); c.emitConstant(n, Tensor.from('int64', [v.length], v)); return n; };
+  const g = new Ops(c), k = (v: number[]): string => g.const('int64', v);
   const at = (axis: number, end: boolean): number | undefined => (listed.includes(axis) ? listed.indexOf(axis) + (end ? listed.length : 0) : undefined);
-  const gather = (idx: number[]): string => { const o = c.dummy(); c.emit('Gather', [pads, k(idx)], [o]); return o; };
-  const wide = c.dummy();
-  c.emit('Cast', [pads], [wide], { to: I(10) });
+  const wide = g.cast(pads, 'int64');
   const nc = [at(0, false), at(1, false), at(0, true), at(1, true)].filter((v): v is number => v !== undefined);
   if (nc.length) {
-    const zero = c.dummy();
-    c.emit('EQ', [gather(nc), k([0])], [zero]);
+    const zero = g.op('EQ', [g.op('Gather', [pads, k(nc)]), k([0])]);
     c.emit('Assert', [zero], [], { error_msg: S(`Pad '${c.node.name || c.out(0)}': Caffe2 PadImage pads the two spatial dims only, the batch and channel pads must be 0`) });
   }
   const sides = [at(2, false), at(3, false), at(2, true), at(3, true)];
-  const tlbr = c.dummy(), parts = sides.map((i) => (i === undefined ? k([0]) : (() => { const o = c.dummy(); c.emit('Gather', [wide, k([i])], [o]); return o; })()));
+  const tlbr = c.dummy(), parts = sides.map((i) => (i === undefined ? k([0]) : g.at(wide, i)));
   c.emit('Concat', parts, [tlbr, c.dummy()], { axis: I(0) });
   const args: Record<string, ArgValue> = { mode: S(mode) };
   if (mode === 'constant' && !given) { padFedValue(c, args, tlbr, c.in(2)); return; }
@@ -260,10 +257,8 @@ const range = (c: RuleCtx): void => {
   c.only();
   const dtype = c.dtype(c.in(0));
   if (dtype === 'float32' || dtype === 'float64') { c.emit('Range', [c.in(0), c.in(1), c.in(2)], [c.out(0)]); return; }
-  const wide = [0, 1, 2].map((i) => { const o = c.dummy(); c.emit('Cast', [c.in(i)], [o], { to: I(CAFFE2_DTYPE.DOUBLE) }); return o; });
-  const r = c.dummy();
-  c.emit('Range', wide, [r]);
-  c.emit('Cast', [r], [c.out(0)], { to: I(dtypeToCaffe2(dtype)) });
+  const g = new Ops(c);
+  g.cast(g.op('Range', [0, 1, 2].map((i) => g.cast(c.in(i), 'float64'))), dtype, c.out(0));
 };
 
 /**
