@@ -3,7 +3,8 @@
 // claim protocol's sequence check) all complete with the right results.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Exec, getEngine } from '../../kernels/engine.js';
+import { Exec, getEngine, setFma } from '../../kernels/engine.js';
+import { simdFeatures } from '../../kernels/wasm/simd.js';
 import { BIAS_COL, MR, NR, gemmPacked, gemmPackedExec, packPanels, packedSize } from '../../kernels/gemm.js';
 import { seededFloats } from '../helpers/arb.js';
 import { freeHeap, fromHeap, kernelVariants, toHeap } from '../helpers/variants.js';
@@ -61,6 +62,18 @@ test('2000 tiny jobs back to back on two threads all complete with the right res
   }
   freeHeap([hA, ap.length], [hB, bp.length], [hBias, bias.length], [hC, M * N]);
   assert.is(bad, 0);
+});
+
+test('setFma after the engine started: its own setting is accepted, the other refused by name', () => {
+  const e = getEngine(), relaxed = simdFeatures().relaxed;
+  assert.is(setFma(e.fma), e.fma);
+  if (relaxed && e.module) {
+    assert.throws(() => setFma(!e.fma), new RegExp(`setFma\\(${!e.fma}\\): the kernel engine already started ${e.fma ? 'with' : 'without'} FMA; call it before loading the first model`));
+  } else {
+    // no relaxed SIMD here: asking for FMA changes nothing, so it is no conflict
+    assert.is(setFma(true), false);
+  }
+  setFma(e.fma);
 });
 
 test.run();

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { Tensor } from '../../src/core/tensor.js';
 import type { DType } from '../../src/core/dtype.js';
 import { f32, i64, node, T } from './build.js';
-import { errorOf, run } from './util.js';
+import { errorOf, ops, run } from './util.js';
 
 const values = (t: Tensor | undefined): unknown[] => Array.from(t!.data as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
 const ONNX_TYPE: Partial<Record<DType, number>> = { float32: T.FLOAT, float64: T.DOUBLE, int8: T.INT8, uint8: T.UINT8, int16: T.INT16, int32: T.INT32, int64: T.INT64, float16: T.FLOAT16, bool: T.BOOL };
@@ -106,6 +106,24 @@ test('ArgMax/ArgMin select_last_index=1: the last of equal values, through the r
   assert.equal(values(one('ArgMax', [['x', x]], { axis: 1, keepdims: 0 })), [1, 0]);
   const m = one('ArgMin', [['x', x]], { axis: -2, keepdims: 1, select_last_index: 1 });
   assert.equal([m.shape, values(m)], [[1, 4], [0, 1, 1, 0]]);
+});
+
+test('what these lowerings cannot express is refused at conversion, naming why', () => {
+  const model = (op: string, ins: string[], inputs: { name: string; type: number; shape: (number | string)[] }[], attrs: Record<string, number | number[]> = {}, initializers: [string, Tensor][] = []) =>
+    ({ opset: 13, nodes: [node(op, ins, ['y'], attrs)], inputs, outputs: [{ name: 'y' }], initializers });
+  const fx = (shape: (number | string)[], type: number = T.FLOAT) => ({ name: 'x', type, shape });
+  const i64In = (name: string, shape: (number | string)[]) => ({ name, type: T.INT64, shape });
+  assert.match(errorOf(() => ops(model('Slice', ['x', 'st', 'en'], [fx([3, 5]), i64In('st', ['k']), i64In('en', ['k'])]))), /starts fed at run time need a static 1-D shape, got \[-1\]/);
+  assert.match(errorOf(() => ops(model('Slice', ['x', 'st', 'en', 'ax', 'sp'], [fx([3, 5]), i64In('st', [1]), i64In('en', [1])], {}, [['ax', i64([1], [0])], ['sp', i64([1], [2])]]))), /steps \[2\]: Caffe2 Slice has no step/);
+  assert.match(errorOf(() => ops(model('Slice', ['x', 'st', 'en', 'ax'], [fx([3, 5]), i64In('st', [2]), i64In('en', [2])], {}, [['ax', i64([1], [0])]]))), /2 starts for 1 axes/);
+  assert.match(errorOf(() => ops(model('Slice', ['x', 'st', 'en', 'ax'], [fx([3, 5]), i64In('st', [2]), i64In('en', [2])], {}, [['ax', i64([2], [0, -2])]]))), /axes \[0, 0\] repeat an axis/);
+  assert.match(errorOf(() => ops({ ...model('PRelu', ['x', 's'], [fx([2, 3], T.INT32), { name: 's', type: T.INT32, shape: [2, 3] }]), opset: 16 })), /slope of shape \[2, 3\] for a int32 input \[2, 3\]: Caffe2 PRelu takes one slope or one per channel/);
+  assert.match(errorOf(() => ops({ ...model('PRelu', ['x', 's'], [fx([2, 3]), { name: 's', type: T.FLOAT, shape: [4] }]), opset: 16 })), /slope of shape \[4\] does not broadcast to input \[2, 3\]/);
+  assert.match(errorOf(() => ops(model('ReduceL2', ['x'], [fx([2, 3], T.INT32)], { axes: [1] }))), /a int32 input: the Caffe2 ops it lowers to are float32/);
+  assert.match(errorOf(() => ops(model('ArgMax', ['x'], [fx(['n', 3])], { axis: 0, select_last_index: 1 }))), /select_last_index=1 needs the static length of the reduced axis/);
+  assert.match(errorOf(() => ops(model('Expand', ['x', 's'], [fx([2], T.BOOL), i64In('s', [1])]))), /a bool input: Caffe2's Mul has no bool form/);
+  assert.match(errorOf(() => ops({ ...model('Where', ['c', 'a', 'b'], [{ name: 'c', type: T.BOOL, shape: [0, 3] }, { name: 'a', type: T.FLOAT, shape: [0, 3] }, { name: 'b', type: T.FLOAT, shape: [0, 3] }]), opset: 16 })),
+    /an elementwise choice needs a non-empty shape, got \[0, 3\]/);
 });
 
 test.run();
